@@ -1,0 +1,61 @@
+# Học Số — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
+
+.PHONY: run test setup setup-test lint check system-test-deps clean
+
+## make run: install, migrate, seed demo data, start web + Celery worker + beat.
+run: setup
+	@$(PY) manage.py seed_demo
+	@echo "Học Số: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop web, worker and beat)"
+	HOCSO_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+## make test: install what the tests need and run the whole suite.
+test: setup-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.requirements: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-dev: requirements-dev.txt requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.requirements
+
+setup: $(VENV)/.requirements
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v 0
+
+setup-test: $(VENV)/.requirements-dev system-test-deps
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
+
+## Debian packages the browser and PDF tests use (installed only if missing).
+SYSTEM_TEST_PACKAGES := chromium poppler-utils zbar-tools fonts-liberation2
+system-test-deps:
+	@missing=""; \
+	for pkg in $(SYSTEM_TEST_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: $(VENV)/.requirements-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(VENV)/.requirements-dev
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var

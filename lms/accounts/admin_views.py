@@ -1,0 +1,98 @@
+"""Administrators grant and withdraw coordinator scopes and editor roles here."""
+
+from django.contrib import messages
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from lms.orgunits.models import CoordinatorScope
+from lms.orgunits.selectors import coordinator_scopes_all
+from lms.orgunits.services import coordinator_scope_grant, coordinator_scope_withdraw
+
+from .admin_forms import CoordinatorScopeGrantForm, EditorRoleGrantForm, WithdrawForm
+from .models import User
+from .services import EDITORS_GROUP, editor_role_grant, editor_role_withdraw
+
+
+class AdministratorRequiredMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RolesView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "admin_roles/roles.html"
+    page_title = gettext_lazy("Vai trò và phạm vi")
+    header_icon = "group"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        editors_group = Group.objects.filter(name=EDITORS_GROUP).first()
+        context.update(
+            scopes=coordinator_scopes_all(),
+            editors=User.objects.filter(groups=editors_group).order_by("email") if editors_group else [],
+            scope_form=kwargs.get("scope_form") or CoordinatorScopeGrantForm(prefix="scope"),
+            editor_form=kwargs.get("editor_form") or EditorRoleGrantForm(prefix="editor"),
+            withdraw_form=WithdrawForm(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "grant_scope":
+            form = CoordinatorScopeGrantForm(request.POST, prefix="scope")
+            if form.is_valid():
+                coordinator_scope_grant(
+                    actor=request.user,
+                    user=form.cleaned_data["user"],
+                    unit=form.cleaned_data["unit"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Đã giao phạm vi điều phối."))
+                return redirect("lms_roles")
+            return self.render_to_response(self.get_context_data(scope_form=form))
+        if action == "grant_editor":
+            form = EditorRoleGrantForm(request.POST, prefix="editor")
+            if form.is_valid():
+                editor_role_grant(
+                    actor=request.user, user=form.cleaned_data["user"], reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Đã giao vai trò biên tập viên."))
+                return redirect("lms_roles")
+            return self.render_to_response(self.get_context_data(editor_form=form))
+        messages.error(request, _("Thao tác không hợp lệ."))
+        return redirect("lms_roles")
+
+
+class ScopeWithdrawView(AdministratorRequiredMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, scope_id: int):
+        scope = get_object_or_404(CoordinatorScope.objects.select_related("user", "unit"), pk=scope_id)
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Cần ghi lý do thu hồi."))
+        else:
+            coordinator_scope_withdraw(actor=request.user, scope=scope, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Đã thu hồi phạm vi điều phối."))
+        return redirect(reverse("lms_roles"))
+
+
+class EditorWithdrawView(AdministratorRequiredMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, user_id: int):
+        user = get_object_or_404(User, pk=user_id)
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Cần ghi lý do thu hồi."))
+        else:
+            editor_role_withdraw(actor=request.user, user=user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Đã thu hồi vai trò biên tập viên."))
+        return redirect(reverse("lms_roles"))

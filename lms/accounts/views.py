@@ -1,0 +1,103 @@
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.orgunits.selectors import membership_current
+
+from .forms import AccountDeleteForm, ProfileForm
+from .personal_data import personal_data_collect
+from .services import profile_update, user_anonymise
+
+
+@login_required
+def profile(request):
+    membership = membership_current(user=request.user)
+    current_unit = membership.unit if membership else None
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user, current_unit=current_unit)
+        if form.is_valid():
+            profile_update(user=request.user, data=form.cleaned_data, unit=form.cleaned_data["unit"])
+            messages.success(request, _("Đã lưu hồ sơ."))
+            response = redirect("profile")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax")
+            return response
+    else:
+        form = ProfileForm(instance=request.user, current_unit=current_unit)
+    return render(request, "accounts/profile.html", {"form": form, "membership": membership})
+
+
+@login_required
+def my_data(request):
+    data = personal_data_collect(user=request.user)
+    export = request.GET.get("format")
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    if export == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="hocso-du-lieu-cua-toi-{stamp}.json"'
+        return response
+    if export == "csv":
+        response = HttpResponse(_personal_data_csv(data), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="hocso-du-lieu-cua-toi-{stamp}.csv"'
+        return response
+    return render(request, "accounts/my_data.html", {"sections": data})
+
+
+def _personal_data_csv(data: dict) -> str:
+    """One CSV: section, row number, field, value — every field on its own line."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly with a BOM
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "row", "field", "value"])
+    for key, section in data.items():
+        for number, row in enumerate(section["rows"], start=1):
+            for field, value in row.items():
+                writer.writerow([key, number, field, "" if value is None else value])
+    return buffer.getvalue()
+
+
+@login_required
+def account_delete(request):
+    if request.method == "POST":
+        form = AccountDeleteForm(request.POST, user=request.user)
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            user_anonymise(user=user)
+            messages.success(request, _("Tài khoản của bạn đã được xoá (ẩn danh hoá)."))
+            return redirect("/")
+    else:
+        form = AccountDeleteForm(user=request.user)
+    return render(request, "accounts/account_delete.html", {"form": form})
+
+
+def privacy_notice(request):
+    return render(request, "accounts/privacy_notice.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+
+
+@require_POST
+def language_switch(request):
+    """Set the page language (cookie, and the learner's profile when signed in)."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+        if request.user.is_authenticated and request.user.language != language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+    return response

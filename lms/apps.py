@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LmsConfig(AppConfig):
+    name = "lms"
+    verbose_name = _("Học Số core")
+
+    def ready(self) -> None:
+        from .celery_setup import ensure_embedded_queue_dirs
+
+        ensure_embedded_queue_dirs()

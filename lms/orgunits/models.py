@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    COMMUNE = "commune", _("Xã, phường, đặc khu")
+    AGENCY = "agency", _("Cơ quan, đơn vị")
+    DIVISION = "division", _("Phòng, ban")
+    LEGACY_DISTRICT = "legacy_district", _("Quận, huyện (trước 1/7/2025)")
+
+
+class OrgUnit(MP_Node):
+    """An organisational unit ("đơn vị") in a tree of any depth.
+
+    The materialised path makes "this unit and everything under it" one
+    indexed prefix query. Codes are text ("01", "00004") and may be reused by
+    a successor after a merge, so a code is unique only among units valid on
+    the same date: checked by the services and, on PostgreSQL, by an exclusion
+    constraint (migration 0002).
+    """
+
+    code = models.CharField(_("mã"), max_length=32, db_index=True)
+    name = models.CharField(_("tên"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=32, choices=UnitKind.choices)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        verbose_name=_("đơn vị kế thừa"),
+    )
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="orgunit_valid_range",
+            ),
+            # At most one open-ended unit per code, on every database.
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(valid_to__isnull=True), name="orgunit_code_current_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class MembershipSource(models.TextChoices):
+    SELF = "self", _("Tự khai báo")
+    IMPORT = "import", _("Nhập từ danh sách")
+    COORDINATOR = "coordinator", _("Điều phối viên ghi nhận")
+
+
+class Membership(models.Model):
+    """A learner belongs to a unit from ``start`` until ``end`` (dated history).
+
+    A self-declared membership stays unconfirmed until a coordinator confirms
+    it or an import sets it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="memberships")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=16, choices=MembershipSource.choices)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("xác nhận bởi"),
+    )
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thành viên đơn vị")
+        verbose_name_plural = _("thành viên đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(end__isnull=True), name="membership_one_current"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="membership_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class CoordinatorScope(models.Model):
+    """A coordinator acts on the learners of ``unit`` and every unit below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_scopes"
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="coordinator_scopes")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phạm vi điều phối")
+        verbose_name_plural = _("phạm vi điều phối")
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="coordinator_scope_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.unit}"

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import include, path, re_path, reverse
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from lms import views as lms_views
+from lms.accounts import views as account_views
+
+
+def to_allauth(url_name: str):
+    """Send a Wagtail login or password-reset URL to allauth's throttled view.
+
+    307 keeps the method and body, so a POST aimed at ``/admin/login/`` is
+    answered (and rate-limited) by allauth exactly like one to ``/accounts/login/``.
+    """
+
+    def view(request, *args, **kwargs):
+        target = reverse(url_name)
+        query = request.META.get("QUERY_STRING")
+        return HttpResponseRedirect(f"{target}?{query}" if query else target, status=307)
+
+    return view
+
+
+urlpatterns = [
+    # Before Wagtail's own patterns: these paths must never reach Wagtail's login views.
+    path("admin/login/", to_allauth("account_login")),
+    path("_util/login/", to_allauth("account_login")),
+    re_path(r"^admin/password_reset/", to_allauth("account_reset_password")),
+    path("healthz", lms_views.healthz, name="healthz"),
+    path("language/", account_views.language_switch, name="language_switch"),
+    path("privacy/", account_views.privacy_notice, name="privacy_notice"),
+    path("accounts/", include("lms.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+urlpatterns += [path("", include(wagtail_urls))]
