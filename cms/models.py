@@ -12,9 +12,7 @@ from .blocks import BaseStreamBlock
 class HomePage(Page):
     """The site's front page: a welcome, a call to action and free content."""
 
-    intro = models.CharField(
-        _("lời giới thiệu"), max_length=255, blank=True, help_text=_("Một câu ngắn dưới tiêu đề.")
-    )
+    intro = models.CharField(_("lời giới thiệu"), max_length=255, blank=True, help_text=_("Một câu ngắn dưới tiêu đề."))
     hero_text = RichTextField(_("nội dung nổi bật"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BaseStreamBlock(), blank=True, verbose_name=_("nội dung"))
 

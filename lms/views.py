@@ -13,6 +13,4 @@ def healthz(request):
     else:
         checks["worker"] = {"ok": False, "error": "not checked"}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
-    )
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)

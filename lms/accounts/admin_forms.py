@@ -12,9 +12,7 @@ class UserByEmailField(forms.EmailField):
         email = super().clean(value)
         user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
-            raise forms.ValidationError(
-                _("Không có tài khoản đang hoạt động với email %(email)s.") % {"email": email}
-            )
+            raise forms.ValidationError(_("Không có tài khoản đang hoạt động với email %(email)s.") % {"email": email})
         return user
 
 

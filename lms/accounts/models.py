@@ -60,9 +60,7 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("địa chỉ email"), unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
-    learner_group = models.CharField(
-        _("nhóm người học"), max_length=32, choices=LearnerGroup.choices, blank=True
-    )
+    learner_group = models.CharField(_("nhóm người học"), max_length=32, choices=LearnerGroup.choices, blank=True)
     position = models.CharField(_("chức vụ"), max_length=32, choices=Position.choices, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     language = models.CharField(

@@ -38,10 +38,29 @@ def profile_update(*, user: User, data: dict, unit: OrgUnit | None) -> User:
     return user
 
 
+def editors_group() -> Group:
+    """Wagtail's "Editors" group, recreated with admin access and page rights if missing."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    group, created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    if created:
+        group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+        root = Page.get_first_root_node()
+        if root is not None:
+            for codename in ("add_page", "change_page", "publish_page"):
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=root,
+                    permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+                )
+    return group
+
+
 @transaction.atomic
 def editor_role_grant(*, actor: User, user: User, reason: str = "") -> None:
     """Make ``user`` a Wagtail editor (the "Editors" group). Idempotent."""
-    group = Group.objects.get(name=EDITORS_GROUP)
+    group = editors_group()
     if user.groups.filter(pk=group.pk).exists():
         return
     user.groups.add(group)
@@ -50,7 +69,7 @@ def editor_role_grant(*, actor: User, user: User, reason: str = "") -> None:
 
 @transaction.atomic
 def editor_role_withdraw(*, actor: User, user: User, reason: str = "") -> None:
-    group = Group.objects.get(name=EDITORS_GROUP)
+    group = editors_group()
     if not user.groups.filter(pk=group.pk).exists():
         return
     user.groups.remove(group)

@@ -16,6 +16,6 @@ def audit_entries_about_user(*, user) -> QuerySet[AuditEntry]:
     from django.db.models import Q
 
     user_type = ContentType.objects.get_for_model(user, for_concrete_model=True)
-    return AuditEntry.objects.filter(
-        Q(actor=user) | Q(target_type=user_type, target_id=str(user.pk))
-    ).order_by("at", "id")
+    return AuditEntry.objects.filter(Q(actor=user) | Q(target_type=user_type, target_id=str(user.pk))).order_by(
+        "at", "id"
+    )

@@ -18,6 +18,4 @@ class AdministratorMenuItem(MenuItem):
 
 @hooks.register("register_settings_menu_item")
 def register_audit_menu_item():
-    return AdministratorMenuItem(
-        _("Nhật ký kiểm toán"), reverse("lms_audit_log"), icon_name="history", order=160
-    )
+    return AdministratorMenuItem(_("Nhật ký kiểm toán"), reverse("lms_audit_log"), icon_name="history", order=160)

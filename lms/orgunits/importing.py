@@ -146,13 +146,9 @@ def _parse(text: str, result: ImportResult) -> list[UnitRow]:
         start = _parse_date(valid_from)
         end = _parse_date(valid_to) if valid_to else None
         if start is None:
-            problems.append(
-                _("ngày hiệu lực “%(value)s” không đúng dạng dd/mm/yyyy.") % {"value": valid_from}
-            )
+            problems.append(_("ngày hiệu lực “%(value)s” không đúng dạng dd/mm/yyyy.") % {"value": valid_from})
         if valid_to and end is None:
-            problems.append(
-                _("ngày hết hiệu lực “%(value)s” không đúng dạng dd/mm/yyyy.") % {"value": valid_to}
-            )
+            problems.append(_("ngày hết hiệu lực “%(value)s” không đúng dạng dd/mm/yyyy.") % {"value": valid_to})
         if start and end and end < start:
             problems.append(_("ngày hết hiệu lực trước ngày hiệu lực."))
         if problems:
@@ -222,9 +218,7 @@ def _resolve_parents(rows: list[UnitRow], result: ImportResult) -> None:
         if candidates:
             row.parent_row = candidates[0]
             continue
-        stored = [
-            unit for unit in OrgUnit.objects.filter(code=row.parent_code) if unit.is_valid_on(row.valid_from)
-        ]
+        stored = [unit for unit in OrgUnit.objects.filter(code=row.parent_code) if unit.is_valid_on(row.valid_from)]
         if stored:
             row.parent_unit = stored[0]
         else:
@@ -277,8 +271,7 @@ def _write_row(row: UnitRow, parent: OrgUnit | None, result: ImportResult) -> Or
         result.errors.append(
             RowError(
                 row.row,
-                _("không thể chuyển đơn vị %(code)s sang đơn vị cha khác bằng nhập tệp.")
-                % {"code": row.code},
+                _("không thể chuyển đơn vị %(code)s sang đơn vị cha khác bằng nhập tệp.") % {"code": row.code},
             )
         )
         return unit

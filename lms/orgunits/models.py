@@ -92,9 +92,7 @@ class Membership(models.Model):
         verbose_name = _("thành viên đơn vị")
         verbose_name_plural = _("thành viên đơn vị")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user"], condition=Q(end__isnull=True), name="membership_one_current"
-            ),
+            models.UniqueConstraint(fields=["user"], condition=Q(end__isnull=True), name="membership_one_current"),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="membership_valid_range",
@@ -112,13 +110,9 @@ class Membership(models.Model):
 class CoordinatorScope(models.Model):
     """A coordinator acts on the learners of ``unit`` and every unit below it."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_scopes"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_scopes")
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="coordinator_scopes")
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -68,6 +68,4 @@ def users_visible_to(*, viewer) -> QuerySet:
 
 
 def coordinator_scopes_all() -> QuerySet[CoordinatorScope]:
-    return CoordinatorScope.objects.select_related("user", "unit", "granted_by").order_by(
-        "unit__path", "user__email"
-    )
+    return CoordinatorScope.objects.select_related("user", "unit", "granted_by").order_by("unit__path", "user__email")

@@ -83,9 +83,7 @@ def membership_declare(*, user, unit: OrgUnit, source: str = MembershipSource.SE
 @transaction.atomic
 def coordinator_scope_grant(*, actor, user, unit: OrgUnit, reason: str = "") -> CoordinatorScope:
     """Let ``user`` coordinate ``unit``'s subtree. Idempotent; audited once."""
-    scope, created = CoordinatorScope.objects.get_or_create(
-        user=user, unit=unit, defaults={"granted_by": actor}
-    )
+    scope, created = CoordinatorScope.objects.get_or_create(user=user, unit=unit, defaults={"granted_by": actor})
     if created:
         audit_record(
             actor=actor,

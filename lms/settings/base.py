@@ -101,9 +101,7 @@ SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")))
 DATABASE_URL = env_str("DATABASE_URL")
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60)
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
-    }
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)}
 else:
     # Web, worker and beat are separate processes on one file: WAL lets readers
     # run beside a writer and IMMEDIATE transactions take the write lock up
@@ -231,9 +229,7 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
-}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed fetches: the site sends no request off its origin
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -11,7 +11,10 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Site
 
+from cms.models import SiteSettings
+from cms.services import site_home_ensure
 from lms.accounts.models import LearnerGroup, Position, User
 from lms.accounts.services import editor_role_grant
 from lms.orgunits.importing import org_units_import_csv
@@ -78,11 +81,30 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            self._site()
             self._units()
             accounts = self._accounts()
         self._enqueue_background_work()
         for role, email in accounts:
             self.stdout.write(f"{role}: {email} / {DEMO_PASSWORD}")
+
+    def _site(self) -> None:
+        home = site_home_ensure()
+        site = Site.objects.get(is_default_site=True)
+        site_settings = SiteSettings.for_site(site)
+        if not site_settings.contact_organisation:
+            site_settings.contact_organisation = "Sở Khoa học và Công nghệ tỉnh Bắc Ninh (dữ liệu minh hoạ)"
+            site_settings.contact_address = "Số 1 đường Lý Thái Tổ, phường Kinh Bắc"
+            site_settings.contact_phone = "0222 3 800 000"
+            site_settings.contact_email = "hotro@hocso.local"
+            site_settings.save()
+        if not home.hero_text:
+            home.hero_text = (
+                "<p>Khoá học ngắn, miễn phí về <b>dịch vụ công trực tuyến</b>, <b>chữ ký số</b>, "
+                "<b>văn phòng điện tử</b> và <b>an toàn thông tin</b> — học trên điện thoại, "
+                "mọi lúc, có chứng chỉ khi hoàn thành.</p>"
+            )
+            home.save_revision().publish()
 
     def _units(self) -> None:
         result = org_units_import_csv(data=DEMO_UNITS.read_bytes(), source_name="seed_demo")
@@ -110,9 +132,7 @@ class Command(BaseCommand):
                     is_staff=role == "administrator",
                     is_superuser=role == "administrator",
                 )
-            EmailAddress.objects.get_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+            EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             unit = org_unit_by_code(code=unit_code)
             if not Membership.objects.filter(user=user, end__isnull=True).exists():
                 membership = membership_declare(user=user, unit=unit, source=MembershipSource.IMPORT)

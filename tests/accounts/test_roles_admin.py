@@ -1,0 +1,112 @@
+import pytest
+
+from lms.accounts.services import editors_group
+from lms.audit.models import AuditEntry
+from lms.orgunits.models import CoordinatorScope
+from lms.orgunits.selectors import users_visible_to
+from lms.orgunits.services import membership_declare
+from tests.factories import UserFactory, make_province_tree
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def units():
+    return make_province_tree()
+
+
+def test_administrator_grants_a_coordinator_scope_from_the_admin_screen(client, admin_user, units):
+    coordinator = UserFactory(email="dieuphoi@example.vn")
+    client.force_login(admin_user)
+    page = client.get("/admin/roles/")
+    assert page.status_code == 200
+    response = client.post(
+        "/admin/roles/",
+        {
+            "action": "grant_scope",
+            "scope-user": "dieuphoi@example.vn",
+            "scope-unit": units["commune_a"].pk,
+            "scope-reason": "Quyết định số 15/QĐ-UBND",
+        },
+    )
+    assert response.status_code == 302
+    scope = CoordinatorScope.objects.get(user=coordinator)
+    assert scope.unit == units["commune_a"] and scope.granted_by == admin_user
+    entry = AuditEntry.objects.get(action="coordinator_scope.grant")
+    assert entry.actor == admin_user
+    assert entry.target_id == str(coordinator.pk)
+    assert entry.reason == "Quyết định số 15/QĐ-UBND"
+    assert entry.data["unit_code"] == "09325"
+    # The audit log screen shows it to administrators.
+    log = client.get("/admin/audit-log/")
+    assert "coordinator_scope.grant" in log.content.decode()
+
+
+def test_withdrawing_a_scope_and_editor_role_is_audited(client, admin_user, units):
+    user = UserFactory(email="bt@example.vn")
+    client.force_login(admin_user)
+    client.post(
+        "/admin/roles/",
+        {"action": "grant_editor", "editor-user": "bt@example.vn", "editor-reason": "Phân công"},
+    )
+    assert user.groups.filter(name="Editors").exists()
+    client.post(f"/admin/roles/editors/{user.pk}/withdraw/", {"reason": "Chuyển công tác"})
+    assert not user.groups.filter(name="Editors").exists()
+    client.post(
+        "/admin/roles/",
+        {
+            "action": "grant_scope",
+            "scope-user": "bt@example.vn",
+            "scope-unit": units["agency"].pk,
+            "scope-reason": "x",
+        },
+    )
+    scope = CoordinatorScope.objects.get(user=user)
+    client.post(f"/admin/roles/scopes/{scope.pk}/withdraw/", {"reason": "Hết nhiệm vụ"})
+    assert not CoordinatorScope.objects.exists()
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
+        "editor_role.grant",
+        "editor_role.withdraw",
+        "coordinator_scope.grant",
+        "coordinator_scope.withdraw",
+    ]
+
+
+def test_unknown_email_gets_a_clear_message_and_nothing_is_saved(client, admin_user, units):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/roles/",
+        {
+            "action": "grant_scope",
+            "scope-user": "khong-co@example.vn",
+            "scope-unit": units["agency"].pk,
+            "scope-reason": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert "Không có tài khoản đang hoạt động với email khong-co@example.vn." in response.content.decode()
+    assert not CoordinatorScope.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_editors_and_coordinators_cannot_open_the_roles_or_audit_screens(client, units):
+    editor = UserFactory()
+    editor.groups.add(editors_group())
+    client.force_login(editor)
+    assert client.get("/admin/roles/").status_code in (302, 403)
+    assert client.get("/admin/audit-log/").status_code in (302, 403)
+
+
+def test_coordinator_sees_only_learners_in_their_subtree(admin_user, units):
+    from lms.orgunits.services import coordinator_scope_grant
+
+    coordinator = UserFactory()
+    coordinator_scope_grant(actor=admin_user, user=coordinator, unit=units["agency"])
+    inside = UserFactory()
+    membership_declare(user=inside, unit=units["division"])
+    outside = UserFactory()
+    membership_declare(user=outside, unit=units["commune_a"])
+    visible = set(users_visible_to(viewer=coordinator))
+    assert inside in visible and outside not in visible
+    assert set(users_visible_to(viewer=inside)) == {inside}
+    assert {inside, outside} <= set(users_visible_to(viewer=admin_user))

@@ -1,0 +1,48 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+from tests.services import IN_CI, unreachable_services
+
+pytest_plugins = ["tests.fixtures.worker"]
+
+
+def pytest_sessionstart(session):
+    problems = unreachable_services()
+    if problems and IN_CI:
+        pytest.exit("Services unreachable in CI: " + "; ".join(problems), returncode=1)
+    if problems:
+        print("Warning: " + "; ".join(problems))
+
+
+def pytest_report_header(config):
+    return [
+        "database: " + (os.environ.get("DATABASE_URL") or "SQLite (embedded default)"),
+        "broker: " + (os.environ.get("CELERY_BROKER_URL") or "filesystem transport (embedded default)"),
+        "cache: " + (os.environ.get("CACHE_URL") or "database cache (embedded default)"),
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(request):
+    """Rate limits live in the shared cache: every test starts with none."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def password():
+    return "Mật-khẩu-đủ-dài-2026"
+
+
+@pytest.fixture
+def learner(db, password):
+    return UserFactory(password=password)
+
+
+@pytest.fixture
+def admin_user(db, password):
+    return UserFactory(password=password, is_staff=True, is_superuser=True)

@@ -1,0 +1,122 @@
+import unicodedata
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lms.audit.models import AuditEntry
+from lms.orgunits.importing import org_units_import_csv
+from lms.orgunits.models import OrgUnit
+from lms.orgunits.selectors import org_unit_by_code, org_unit_descendants
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "code,name,kind,parent_code,valid_from,valid_to\n"
+CLEAN = HEADER + (
+    "24,Tỉnh Bắc Ninh,province,,01/01/1997,\n"
+    "24.SNV.CCHC,Phòng Cải cách hành chính,division,24.SNV,01/07/2025,\n"  # child before its parent
+    "24.SNV,Sở Nội vụ,agency,24,01/07/2025,\n"
+    "00004,Phường Ba Đình,commune,24,01/07/2025,\n"
+    "262,Huyện Tiên Du (cũ),legacy_district,24,01/01/2008,30/06/2025\n"
+    "262,Xã Tiên Du,commune,24,01/07/2025,\n"  # a merged unit reuses the old code afterwards
+)
+
+
+def test_clean_file_imports_the_whole_tree():
+    result = org_units_import_csv(data=CLEAN.encode())
+    assert result.ok, result.errors
+    assert result.created == 6
+    province = OrgUnit.objects.get(code="24")
+    assert org_unit_descendants(unit=province).count() == 6
+    division = OrgUnit.objects.get(code="24.SNV.CCHC")
+    assert division.get_parent().code == "24.SNV"
+    assert division.depth == 3
+    assert OrgUnit.objects.get(code="00004").code == "00004"  # leading zeros kept
+    assert org_unit_by_code(code="262", day=date(2020, 1, 1)).name == "Huyện Tiên Du (cũ)"
+    assert org_unit_by_code(code="262", day=date(2025, 8, 1)).name == "Xã Tiên Du"
+    assert AuditEntry.objects.filter(action="orgunits.import").count() == 1
+
+
+def test_reimporting_the_same_file_changes_nothing():
+    org_units_import_csv(data=CLEAN.encode())
+    result = org_units_import_csv(data=CLEAN.encode())
+    assert result.ok
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 6)
+    assert OrgUnit.objects.count() == 6
+
+
+def test_bad_parent_and_overlapping_duplicate_codes_give_row_numbered_errors_and_import_nothing():
+    data = HEADER + (
+        "24,Tỉnh Bắc Ninh,province,,01/01/1997,\n"
+        "24.SNV,Sở Nội vụ,agency,99,01/07/2025,\n"  # row 3: no parent 99
+        "09325,Xã Tiên Du,commune,24,01/07/2025,\n"  # row 4
+        "09325,Xã Tiên Du mới,commune,24,01/01/2026,\n"  # row 5: same code, overlapping validity
+    )
+    result = org_units_import_csv(data=data.encode())
+    assert not result.ok
+    messages = [str(error) for error in result.errors]
+    assert [error.row for error in result.errors] == [3, 5]
+    assert "Dòng 3" in messages[0] and "99" in messages[0]
+    assert "Dòng 5" in messages[1] and "dòng 4" in messages[1]
+    assert OrgUnit.objects.count() == 0
+    assert not AuditEntry.objects.exists()
+
+
+def test_code_overlapping_a_stored_unit_is_refused():
+    org_units_import_csv(data=CLEAN.encode())
+    data = HEADER + "00004,Phường khác,commune,24,01/01/2026,\n"
+    result = org_units_import_csv(data=data.encode())
+    assert [error.row for error in result.errors] == [2]
+    assert OrgUnit.objects.filter(code="00004").count() == 1
+
+
+def test_nfd_names_are_stored_nfc():
+    nfd_name = unicodedata.normalize("NFD", "Phường Hòa Bình")
+    data = HEADER + f"17,{unicodedata.normalize('NFD', 'Tỉnh Phú Thọ')},province,,01/07/2025,\n"
+    data += f"05000,{nfd_name},commune,17,01/07/2025,\n"
+    result = org_units_import_csv(data=data.encode())
+    assert result.ok, result.errors
+    stored = OrgUnit.objects.get(code="05000").name
+    assert stored == unicodedata.normalize("NFC", "Phường Hòa Bình")
+    assert unicodedata.is_normalized("NFC", OrgUnit.objects.get(code="17").name)
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("24,Tỉnh,capital,,01/01/1997,", "loại"),
+        ("24,Tỉnh,province,,1997-13-01,", "ngày hiệu lực"),
+        ("24,Tỉnh,province,,01/01/1997,01/01/1990", "trước ngày hiệu lực"),
+        (",Tỉnh,province,,01/01/1997,", "thiếu mã"),
+        ("24,Tỉnh,province,,01/01/1997", "cần 6 cột"),
+    ],
+)
+def test_malformed_rows_are_explained(row, fragment):
+    result = org_units_import_csv(data=(HEADER + row + "\n").encode())
+    assert not result.ok
+    assert result.errors[0].row == 2
+    assert fragment in str(result.errors[0])
+
+
+def test_wrong_header_is_reported_on_row_one():
+    result = org_units_import_csv(data=b"ma,ten\n1,2\n")
+    assert result.errors[0].row == 1
+
+
+def test_day_first_dates_mean_day_first():
+    data = HEADER + "24,Tỉnh Bắc Ninh,province,,05/03/2020,\n"
+    org_units_import_csv(data=data.encode())
+    assert OrgUnit.objects.get(code="24").valid_from == date(2020, 3, 5)
+
+
+def test_management_command_imports_and_fails_all_or_nothing(tmp_path):
+    good = tmp_path / "units.csv"
+    good.write_text(CLEAN, encoding="utf-8")
+    call_command("import_org_units", str(good))
+    assert OrgUnit.objects.count() == 6
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "30,Tỉnh mới,province,,01/01/2026,\n31,Xã,commune,XX,01/01/2026,\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_org_units", str(bad))
+    assert not OrgUnit.objects.filter(code="30").exists()
