@@ -5,7 +5,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
 .PHONY: run test setup setup-test lint check system-test-deps clean
 
@@ -17,7 +16,7 @@ run: setup
 
 ## make test: install what the tests need and run the whole suite.
 test: setup-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 $(VENV)/.requirements: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
