@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class AccountsConfig(AppConfig):
+    default = True
     name = "lms.accounts"
     label = "accounts"
     verbose_name = _("Tài khoản")
@@ -11,3 +13,9 @@ class AccountsConfig(AppConfig):
         from . import personal_data
 
         personal_data.register_core_sections()
+
+
+class LmsUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin with our full-name forms (replaces "wagtail.users")."""
+
+    user_viewset = "lms.accounts.wagtail_users.LmsUserViewSet"
