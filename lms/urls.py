@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import views as course_views
 from lms import views as lms_views
 from lms.accounts import views as account_views
 
@@ -33,6 +34,8 @@ urlpatterns = [
     path("healthz", lms_views.healthz, name="healthz"),
     path("language/", account_views.language_switch, name="language_switch"),
     path("privacy/", account_views.privacy_notice, name="privacy_notice"),
+    path("learn/", include("courses.urls")),
+    path("search/", course_views.search, name="search"),
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", include(wagtailadmin_urls)),

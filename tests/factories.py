@@ -53,3 +53,64 @@ def make_province_tree() -> dict[str, OrgUnit]:
         "commune_a": commune_a,
         "commune_b": commune_b,
     }
+
+
+def make_catalogue():
+    from cms.services import site_home_ensure
+    from courses.models import CourseIndexPage
+
+    home = site_home_ensure()
+    index = CourseIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(instance=CourseIndexPage(title="Khoá học", slug="khoa-hoc"))
+    return index
+
+
+def make_course(
+    title: str = "Chữ ký số và giao dịch điện tử",
+    *,
+    modules: int = 2,
+    lessons_per_module: int = 2,
+    index=None,
+    **fields,
+):
+    """A published course with modules and lessons whose bodies hold real blocks."""
+    from courses.models import CoursePage, LessonPage, ModulePage
+    from lms.text import slugify_vi
+
+    index = index or make_catalogue()
+    defaults = {
+        "summary": f"Tóm tắt khoá {title}.",
+        "objectives": "<ul><li>Hiểu chữ ký số</li></ul>",
+        "topic": "digital_signature",
+        "audience": "civil_servants",
+        "level": "basic",
+        "estimated_minutes": 60,
+    }
+    defaults.update(fields)
+    course = index.add_child(instance=CoursePage(title=title, slug=slugify_vi(title), **defaults))
+    for m in range(1, modules + 1):
+        module = course.add_child(instance=ModulePage(title=f"Chương {m}", slug=f"chuong-{m}"))
+        for n in range(1, lessons_per_module + 1):
+            module.add_child(
+                instance=LessonPage(
+                    title=f"Bài {m}.{n}: {title}",
+                    slug=f"bai-{m}-{n}",
+                    summary=f"Bài học {m}.{n}",
+                    body=[
+                        {"type": "paragraph", "value": f"<p>Nội dung bài {m}.{n} về {title}.</p>"},
+                        {"type": "checklist", "value": {"title": "Kiểm tra", "items": ["Một", "Hai"]}},
+                        {
+                            "type": "faq",
+                            "value": {"title": "", "items": [{"question": "Hỏi?", "answer": "<p>Đáp.</p>"}]},
+                        },
+                    ],
+                )
+            )
+    return CoursePage.objects.get(pk=course.pk)
+
+
+def course_lessons(course):
+    from courses.selectors import course_outline
+
+    return course_outline(course).lessons

@@ -15,6 +15,10 @@ from wagtail.models import Site
 
 from cms.models import SiteSettings
 from cms.services import site_home_ensure
+from courses.demo import demo_catalogue_load, demo_course_files
+from courses.models import CoursePage
+from courses.selectors import course_outline
+from courses.services import enrollment_create, lesson_complete
 from lms.accounts.models import LearnerGroup, Position, User
 from lms.accounts.services import editor_role_grant
 from lms.orgunits.importing import org_units_import_csv
@@ -76,14 +80,33 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# learner e-mail, demo course id, lessons done ("all" completes the course)
+DEMO_PROGRESS = [
+    ("hocvien@hocso.local", 1, 2),
+    ("hocvien@hocso.local", 3, "all"),
+    ("nguoidan@hocso.local", 5, 1),
+    ("nguoidan@hocso.local", 4, 3),
+    ("dieuphoi.xa@hocso.local", 6, "all"),
+]
+
+
+def demo_slug(course_id: int) -> str | None:
+    for data in demo_course_files():
+        if data["id"] == course_id:
+            return data["slug"]
+    return None
+
+
 class Command(BaseCommand):
     help = "Load idempotent demo data and print one line per demo account."
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            self._site()
+            home = self._site()
             self._units()
             accounts = self._accounts()
+            demo_catalogue_load(home=home)
+            self._learning_progress()
         self._enqueue_background_work()
         for role, email in accounts:
             self.stdout.write(f"{role}: {email} / {DEMO_PASSWORD}")
@@ -105,6 +128,7 @@ class Command(BaseCommand):
                 "mọi lúc, có chứng chỉ khi hoàn thành.</p>"
             )
             home.save_revision().publish()
+        return home
 
     def _units(self) -> None:
         result = org_units_import_csv(data=DEMO_UNITS.read_bytes(), source_name="seed_demo")
@@ -148,6 +172,19 @@ class Command(BaseCommand):
                 )
             printed.append((role, email))
         return printed
+
+    def _learning_progress(self) -> None:
+        """Demo learners at different stages (idempotent: services ignore repeats)."""
+        for email, course_number, lessons_done in DEMO_PROGRESS:
+            user = User.objects.get(email=email)
+            course = CoursePage.objects.filter(slug=demo_slug(course_number)).first()
+            if course is None:
+                continue
+            enrollment_create(user=user, course=course)
+            outline = course_outline(course)
+            count = len(outline.lessons) if lessons_done == "all" else lessons_done
+            for lesson in outline.lessons[:count]:
+                lesson_complete(user=user, lesson=lesson)
 
     def _enqueue_background_work(self) -> None:
         """Queue a heartbeat so the worker proves itself as soon as it starts."""

@@ -1,0 +1,59 @@
+"""Extension points of the completion flow (see docs/architecture.md).
+
+Higher apps register here in their ``AppConfig.ready()``:
+
+- a **lesson rule** decides whether a learner may mark a lesson done (a quiz
+  lesson: only by passing the quiz); it returns a refusal message or ``None``;
+- a **course rule** adds a condition for completing a course beyond "every
+  required lesson done";
+- a **completion hook** runs inside the completing transaction, once per
+  completion (certificates request their certificate here).
+
+The completion service calls each registered function by name, in
+registration order — an explicit call, not a signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+LessonRule = Callable[..., str | None]
+CourseRule = Callable[..., bool]
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What was completed: a course enrolment or a learning path."""
+
+    kind: str  # "course" or "path"
+    user: Any
+    enrollment: Any = None
+    path_completion: Any = None
+
+
+CompletionHook = Callable[[Completion], None]
+
+lesson_rules: dict[str, LessonRule] = {}
+course_rules: dict[str, CourseRule] = {}
+completion_hooks: dict[str, CompletionHook] = {}
+
+
+def register_lesson_rule(name: str, rule: LessonRule) -> None:
+    """``rule(*, lesson, enrollment) -> str | None`` (a message refusing "mark done")."""
+    lesson_rules[name] = rule
+
+
+def register_course_rule(name: str, rule: CourseRule) -> None:
+    """``rule(*, enrollment, completed_lesson_ids) -> bool``; all must hold to complete."""
+    course_rules[name] = rule
+
+
+def register_completion_hook(name: str, hook: CompletionHook) -> None:
+    completion_hooks[name] = hook
+
+
+def unregister(name: str) -> None:
+    for registry in (lesson_rules, course_rules, completion_hooks):
+        registry.pop(name, None)

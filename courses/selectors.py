@@ -1,0 +1,272 @@
+"""Reads for learners: outlines, progress, the catalogue, the dashboard, search.
+
+Every page's queries are constant in the number of lessons, modules and
+learners: an outline is two queries, a learner's state two more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import (
+    Audience,
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LearningPathPage,
+    LessonPage,
+    LessonProgress,
+    Level,
+    ModulePage,
+    Topic,
+)
+
+DURATION_BUCKETS = {
+    "short": (0, 60),
+    "medium": (61, 180),
+    "long": (181, 100_000),
+}
+
+
+@dataclass
+class ModuleOutline:
+    module: ModulePage
+    lessons: list[LessonPage] = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    modules: list[ModuleOutline]
+    lessons: list[LessonPage]
+
+    @property
+    def required_ids(self) -> list[int]:
+        required = [lesson.pk for lesson in self.lessons if lesson.is_required]
+        return required or [lesson.pk for lesson in self.lessons]
+
+
+def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
+    return CoursePage.objects.ancestor_of(lesson).first()
+
+
+def course_outline(course: CoursePage) -> Outline:
+    """Modules and live lessons in tree order: two queries whatever the size."""
+    modules = [ModuleOutline(module) for module in ModulePage.objects.live().child_of(course).order_by("path")]
+    lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+    by_path = {outline.module.path: outline for outline in modules}
+    for lesson in lessons:
+        owner = by_path.get(lesson.path[: -lesson.steplen])
+        if owner is not None:
+            owner.lessons.append(lesson)
+    return Outline(modules=modules, lessons=[lesson for m in modules for lesson in m.lessons])
+
+
+def lesson_is_locked(*, outline: Outline, completed_ids: set[int], lesson: LessonPage) -> bool:
+    """In a sequential course a lesson opens once every earlier required lesson is done."""
+    required = set(outline.required_ids)
+    for earlier in outline.lessons:
+        if earlier.pk == lesson.pk:
+            return False
+        if earlier.pk in required and earlier.pk not in completed_ids:
+            return True
+    return False
+
+
+def enrollment_current(*, user, course: CoursePage) -> Enrollment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).order_by("-cycle").first()
+
+
+def completed_lesson_ids(enrollment: Enrollment | None) -> set[int]:
+    if enrollment is None:
+        return set()
+    return set(
+        LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+@dataclass
+class ModuleProgress:
+    module: ModulePage
+    lessons: list[tuple[LessonPage, bool, bool]]  # lesson, done, locked
+    done: int
+    total: int
+
+    @property
+    def pct(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class CourseLearnerView:
+    course: CoursePage
+    outline: Outline
+    enrollment: Enrollment | None
+    completed_ids: set[int]
+    modules: list[ModuleProgress]
+    next_lesson: LessonPage | None
+
+    @property
+    def is_enrolled(self) -> bool:
+        return self.enrollment is not None and self.enrollment.status != EnrollmentStatus.WITHDRAWN
+
+    @property
+    def is_completed(self) -> bool:
+        return self.enrollment is not None and self.enrollment.completed_at is not None
+
+    @property
+    def progress_pct(self) -> int:
+        return self.enrollment.progress_pct if self.is_enrolled else 0
+
+    def locked(self, lesson: LessonPage) -> bool:
+        return self.course.sequential and lesson_is_locked(
+            outline=self.outline, completed_ids=self.completed_ids, lesson=lesson
+        )
+
+    def neighbours(self, lesson: LessonPage) -> tuple[LessonPage | None, LessonPage | None]:
+        ids = [item.pk for item in self.outline.lessons]
+        if lesson.pk not in ids:
+            return None, None
+        index = ids.index(lesson.pk)
+        previous = self.outline.lessons[index - 1] if index > 0 else None
+        following = self.outline.lessons[index + 1] if index + 1 < len(ids) else None
+        return previous, following
+
+
+def course_learner_view(*, course: CoursePage, user) -> CourseLearnerView:
+    outline = course_outline(course)
+    enrollment = enrollment_current(user=user, course=course)
+    done = completed_lesson_ids(enrollment)
+    view = CourseLearnerView(course, outline, enrollment, done, [], None)
+    required = set(outline.required_ids)
+    for module in outline.modules:
+        rows = [(lesson, lesson.pk in done, view.locked(lesson)) for lesson in module.lessons]
+        module_required = [lesson for lesson in module.lessons if lesson.pk in required]
+        view.modules.append(
+            ModuleProgress(
+                module.module,
+                rows,
+                done=sum(1 for lesson in module_required if lesson.pk in done),
+                total=len(module_required),
+            )
+        )
+    view.next_lesson = course_next_lesson(view)
+    return view
+
+
+def course_next_lesson(view: CourseLearnerView) -> LessonPage | None:
+    """Where "continue" goes: the first unfinished, unlocked lesson; else the last one opened."""
+    for lesson in view.outline.lessons:
+        if lesson.pk not in view.completed_ids and not view.locked(lesson):
+            return lesson
+    if view.enrollment and view.enrollment.last_lesson_id:
+        for lesson in view.outline.lessons:
+            if lesson.pk == view.enrollment.last_lesson_id:
+                return lesson
+    return view.outline.lessons[0] if view.outline.lessons else None
+
+
+# --- catalogue --------------------------------------------------------------------
+
+
+def catalogue_filters_from(params) -> dict[str, str]:
+    valid = {
+        "topic": {value for value, _label in Topic.choices},
+        "audience": {value for value, _label in Audience.choices},
+        "level": {value for value, _label in Level.choices},
+        "duration": set(DURATION_BUCKETS),
+    }
+    return {key: params.get(key) for key, allowed in valid.items() if params.get(key) in allowed}
+
+
+def catalogue_courses(*, index, filters: dict[str, str]):
+    courses = CoursePage.objects.live().public().child_of(index).select_related("cover_image")
+    if "topic" in filters:
+        courses = courses.filter(topic=filters["topic"])
+    if "audience" in filters:
+        courses = courses.filter(Q(audience=filters["audience"]) | Q(audience=Audience.EVERYONE))
+    if "level" in filters:
+        courses = courses.filter(level=filters["level"])
+    if "duration" in filters:
+        low, high = DURATION_BUCKETS[filters["duration"]]
+        courses = courses.filter(estimated_minutes__gte=low, estimated_minutes__lte=high)
+    return courses.order_by("path")
+
+
+# --- learning paths ---------------------------------------------------------------
+
+
+@dataclass
+class PathView:
+    path: LearningPathPage
+    courses: list[tuple[CoursePage, Enrollment | None]]
+    completed_at: object = None
+
+    @property
+    def done(self) -> int:
+        return sum(1 for _course, enrollment in self.courses if enrollment and enrollment.completed_at)
+
+    @property
+    def pct(self) -> int:
+        return round(100 * self.done / len(self.courses)) if self.courses else 0
+
+
+def path_progress_for(*, path: LearningPathPage, user) -> PathView:
+    courses = [link.course for link in path.path_courses.select_related("course").order_by("sort_order")]
+    enrollments: dict[int, Enrollment] = {}
+    completed_at = None
+    if user.is_authenticated:
+        for enrollment in Enrollment.objects.filter(user=user, course__in=courses).order_by("cycle"):
+            enrollments[enrollment.course_id] = enrollment
+        completion = path.completions.filter(user=user).first()
+        completed_at = completion.completed_at if completion else None
+    return PathView(path, [(course, enrollments.get(course.pk)) for course in courses], completed_at)
+
+
+# --- dashboard ---------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    in_progress: list[Enrollment]
+    completed: list[Enrollment]
+    assigned: list[Enrollment]
+    recent: list[LessonProgress]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.in_progress or self.completed or self.assigned)
+
+
+def dashboard_for(*, user) -> Dashboard:
+    """ "Học tập của tôi": four lists, four queries."""
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .select_related("course", "last_lesson")
+        .order_by("-last_activity_at", "-started_at")
+    )
+    recent = list(
+        LessonProgress.objects.filter(enrollment__user=user, last_viewed_at__isnull=False)
+        .select_related("lesson", "enrollment__course")
+        .order_by("-last_viewed_at")[:5]
+    )
+    return Dashboard(
+        in_progress=[e for e in enrollments if e.completed_at is None and e.source != EnrollmentSource.ASSIGNMENT],
+        completed=[e for e in enrollments if e.completed_at is not None],
+        assigned=[e for e in enrollments if e.completed_at is None and e.source == EnrollmentSource.ASSIGNMENT],
+        recent=recent,
+    )
+
+
+def enrollment_status_label(enrollment: Enrollment) -> str:
+    if enrollment.completed_at:
+        return _("Đã hoàn thành")
+    return _("Đang học")

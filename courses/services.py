@@ -1,0 +1,270 @@
+"""Writes of learner state: enrolment, lesson visits, completion, recomputation.
+
+Each public function is one transaction. Marking a lesson done is idempotent;
+the enrolment row is locked while progress is recomputed, so a double submit
+completes a course exactly once and calls the completion hooks once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import completion
+from .models import (
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LearningPathCourse,
+    LessonPage,
+    LessonProgress,
+    PathCompletion,
+)
+from .selectors import course_for_lesson, course_outline, lesson_is_locked
+
+# Gaps longer than this between two actions are not counted as learning time.
+ACTIVITY_GAP = timedelta(minutes=30)
+
+
+class LearningError(Exception):
+    """A learner action that cannot be done; the message is for people."""
+
+
+class LessonLocked(LearningError):
+    pass
+
+
+@dataclass
+class LessonCompleteResult:
+    enrollment: Enrollment
+    lesson_newly_completed: bool
+    course_newly_completed: bool
+
+
+def enrollment_is_expired(enrollment: Enrollment, course: CoursePage) -> bool:
+    if not (enrollment.completed_at and course.validity_months):
+        return False
+    return timezone.now() >= enrollment.completed_at + relativedelta(months=course.validity_months)
+
+
+@transaction.atomic
+def enrollment_create(*, user, course: CoursePage, source: str = EnrollmentSource.SELF) -> Enrollment:
+    """Enrol ``user`` (idempotent). Re-activates a withdrawn enrolment; starts a
+    new cycle when a completed one has passed the course's validity period.
+
+    Raises ``LearningError`` when self-enrolment is closed or a prerequisite
+    course is not completed.
+    """
+    if source == EnrollmentSource.SELF and not course.is_public:
+        raise LearningError(_("Khoá học này chỉ dành cho người được giao."))
+    missing = [
+        prerequisite.title
+        for prerequisite in course.prerequisites.all()
+        if not Enrollment.objects.filter(user=user, course=prerequisite, completed_at__isnull=False).exists()
+    ]
+    if missing:
+        raise LearningError(_("Bạn cần hoàn thành trước: %(courses)s.") % {"courses": ", ".join(missing)})
+    latest = Enrollment.objects.select_for_update().filter(user=user, course=course).order_by("-cycle").first()
+    if latest is None:
+        return Enrollment.objects.create(user=user, course=course, source=source)
+    if latest.status == EnrollmentStatus.WITHDRAWN:
+        latest.status = EnrollmentStatus.ACTIVE
+        latest.withdrawn_at = None
+        latest.save(update_fields=["status", "withdrawn_at"])
+        return latest
+    if enrollment_is_expired(latest, course):
+        return Enrollment.objects.create(user=user, course=course, source=source, cycle=latest.cycle + 1)
+    return latest
+
+
+@transaction.atomic
+def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment:
+    """Unenrol. Progress is kept (re-enrolling resumes it); a completed course cannot be withdrawn."""
+    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).order_by("-cycle").first()
+    if enrollment is None or enrollment.status == EnrollmentStatus.WITHDRAWN:
+        raise LearningError(_("Bạn chưa ghi danh khoá học này."))
+    if enrollment.status == EnrollmentStatus.COMPLETED:
+        raise LearningError(_("Bạn đã hoàn thành khoá học này nên không thể huỷ ghi danh."))
+    enrollment.status = EnrollmentStatus.WITHDRAWN
+    enrollment.withdrawn_at = timezone.now()
+    enrollment.save(update_fields=["status", "withdrawn_at"])
+    return enrollment
+
+
+def _active_enrollment_for_update(*, user, course: CoursePage) -> Enrollment | None:
+    return (
+        Enrollment.objects.select_for_update()
+        .filter(user=user, course=course)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .order_by("-cycle")
+        .first()
+    )
+
+
+def _count_activity(enrollment: Enrollment, now) -> None:
+    """Add the time since the learner's previous action to the lesson they were on."""
+    if enrollment.last_lesson_id and enrollment.last_activity_at:
+        gap = now - enrollment.last_activity_at
+        if timedelta(0) < gap <= ACTIVITY_GAP:
+            LessonProgress.objects.filter(enrollment=enrollment, lesson_id=enrollment.last_lesson_id).update(
+                time_spent_seconds=F("time_spent_seconds") + int(gap.total_seconds())
+            )
+
+
+@transaction.atomic
+def lesson_visit(*, user, lesson: LessonPage, course: CoursePage) -> LessonProgress | None:
+    """Record that an enrolled learner opened a lesson ("continue" and time spent).
+
+    Returns ``None`` for a visitor who is not enrolled (nothing is recorded).
+    """
+    enrollment = _active_enrollment_for_update(user=user, course=course)
+    if enrollment is None:
+        return None
+    now = timezone.now()
+    _count_activity(enrollment, now)
+    progress, created = LessonProgress.objects.get_or_create(
+        enrollment=enrollment, lesson=lesson, defaults={"first_viewed_at": now, "last_viewed_at": now}
+    )
+    if not created:
+        progress.last_viewed_at = now
+        progress.save(update_fields=["last_viewed_at"])
+    enrollment.last_lesson = lesson
+    enrollment.last_activity_at = now
+    enrollment.save(update_fields=["last_lesson", "last_activity_at"])
+    return progress
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
+    """Mark a lesson done for ``user`` and complete the course if its rules now hold.
+
+    Idempotent: a lesson already done stays done once; the course completes —
+    and the completion hooks run — exactly once, in this transaction.
+    Raises ``LearningError`` (not enrolled, rule refuses) or ``LessonLocked``.
+    """
+    course = course_for_lesson(lesson)
+    enrollment = _active_enrollment_for_update(user=user, course=course) if course else None
+    if enrollment is None:
+        raise LearningError(_("Bạn cần ghi danh khoá học để lưu tiến độ."))
+    outline = course_outline(course)
+    completed_ids = set(
+        LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    if lesson.pk in completed_ids:
+        return LessonCompleteResult(enrollment, False, False)
+    if course.sequential and lesson_is_locked(outline=outline, completed_ids=completed_ids, lesson=lesson):
+        raise LessonLocked(_("Bài học này chưa mở: hãy hoàn thành các bài bắt buộc trước đó."))
+    for rule in completion.lesson_rules.values():
+        refusal = rule(lesson=lesson, enrollment=enrollment)
+        if refusal:
+            raise LearningError(refusal)
+    now = timezone.now()
+    _count_activity(enrollment, now)
+    progress, _created = LessonProgress.objects.get_or_create(
+        enrollment=enrollment, lesson=lesson, defaults={"first_viewed_at": now, "last_viewed_at": now}
+    )
+    progress.completed_at = now
+    progress.save(update_fields=["completed_at"])
+    completed_ids.add(lesson.pk)
+    enrollment.last_lesson = lesson
+    enrollment.last_activity_at = now
+    course_completed = _enrollment_refresh(enrollment, outline.required_ids, completed_ids)
+    return LessonCompleteResult(enrollment, True, course_completed)
+
+
+def _enrollment_refresh(enrollment: Enrollment, required_ids: list[int], completed_ids: set[int]) -> bool:
+    """Store progress %; complete the enrolment if every rule holds. True if it completed now."""
+    done = len(set(required_ids) & completed_ids)
+    enrollment.progress_pct = round(100 * done / len(required_ids)) if required_ids else 0
+    newly_completed = False
+    if (
+        enrollment.completed_at is None
+        and required_ids
+        and done == len(required_ids)
+        and all(
+            rule(enrollment=enrollment, completed_lesson_ids=completed_ids) for rule in completion.course_rules.values()
+        )
+    ):
+        enrollment.completed_at = timezone.now()
+        enrollment.status = EnrollmentStatus.COMPLETED
+        newly_completed = True
+    enrollment.save()
+    if newly_completed:
+        _run_hooks(completion.Completion(kind="course", user=enrollment.user, enrollment=enrollment))
+        _complete_paths_containing(enrollment)
+    return newly_completed
+
+
+def _course_rules_hold(enrollment: Enrollment, completed_ids: set[int]) -> bool:
+    return all(
+        rule(enrollment=enrollment, completed_lesson_ids=completed_ids) for rule in completion.course_rules.values()
+    )
+
+
+def _complete_paths_containing(enrollment: Enrollment) -> None:
+    for link in LearningPathCourse.objects.filter(course_id=enrollment.course_id).select_related("path"):
+        course_ids = set(LearningPathCourse.objects.filter(path=link.path).values_list("course_id", flat=True))
+        done = set(
+            Enrollment.objects.filter(
+                user=enrollment.user, course_id__in=course_ids, completed_at__isnull=False
+            ).values_list("course_id", flat=True)
+        )
+        if done == course_ids:
+            path_completion, created = PathCompletion.objects.get_or_create(
+                user=enrollment.user, path=link.path, defaults={"completed_at": timezone.now()}
+            )
+            if created:
+                _run_hooks(completion.Completion(kind="path", user=enrollment.user, path_completion=path_completion))
+
+
+def _run_hooks(event: completion.Completion) -> None:
+    for hook in completion.completion_hooks.values():
+        hook(event)
+
+
+@transaction.atomic
+def course_progress_recompute(*, course: CoursePage) -> int:
+    """Recompute progress of every enrolment not yet complete (after a publish).
+
+    A completed enrolment is never touched: editing a course never revokes a
+    completion. A required lesson added later lowers only unfinished progress;
+    removing one may complete an enrolment (hooks run as usual). Returns the
+    number of enrolments whose progress changed.
+    """
+    outline = course_outline(course)
+    required = set(outline.required_ids)
+    open_enrollments = list(Enrollment.objects.select_for_update().filter(course=course, completed_at__isnull=True))
+    done_counts = dict(
+        LessonProgress.objects.filter(
+            enrollment__in=open_enrollments, completed_at__isnull=False, lesson_id__in=required
+        )
+        .values_list("enrollment_id")
+        .annotate(n=Count("id"))
+    )
+    changed = []
+    for enrollment in open_enrollments:
+        done = done_counts.get(enrollment.pk, 0)
+        if required and done == len(required) and enrollment.status == EnrollmentStatus.ACTIVE:
+            completed_ids = set(
+                LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list(
+                    "lesson_id", flat=True
+                )
+            )
+            _enrollment_refresh(enrollment, list(required), completed_ids)
+            changed.append(enrollment)
+            continue
+        pct = round(100 * done / len(required)) if required else 0
+        if pct != enrollment.progress_pct:
+            enrollment.progress_pct = pct
+            changed.append(enrollment)
+    Enrollment.objects.bulk_update([e for e in changed if e.completed_at is None], ["progress_pct"])
+    return len(changed)

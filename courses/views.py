@@ -1,0 +1,107 @@
+"""Thin HTTP views: each calls one service or selector."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import CourseIndexPage, CoursePage, LessonPage
+from .search import search_learning_content
+from .selectors import course_for_lesson, course_learner_view, dashboard_for
+from .services import LearningError, enrollment_create, enrollment_withdraw, lesson_complete, lesson_visit
+
+
+def lesson_serve(request, lesson: LessonPage, default_serve):
+    """Serve a lesson: enrolled learners (and visitors of open-preview courses) only;
+    a locked lesson of a sequential course is refused here, on the server."""
+    course = course_for_lesson(lesson)
+    view = course_learner_view(course=course, user=request.user)
+    if not view.is_enrolled and not course.open_preview:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        messages.info(request, _("Hãy ghi danh khoá học để đọc bài này."))
+        return redirect(course.url)
+    if view.is_enrolled and view.locked(lesson):
+        return TemplateResponse(
+            request,
+            "courses/lesson_locked.html",
+            {"page": lesson, "course": course, "view": view, "next_lesson": view.next_lesson},
+            status=403,
+        )
+    if view.is_enrolled:
+        lesson_visit(user=request.user, lesson=lesson, course=course)
+    previous, following = view.neighbours(lesson)
+    context = lesson.get_context(request)
+    context.update(
+        course=course,
+        view=view,
+        previous_lesson=previous,
+        next_lesson=following,
+        is_done=lesson.pk in view.completed_ids,
+    )
+    return TemplateResponse(request, lesson.get_template(request), context)
+
+
+@require_POST
+@login_required
+def course_enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrollment_create(user=request.user, course=course)
+    except LearningError as error:
+        messages.error(request, str(error))
+        return redirect(course.url)
+    messages.success(request, _("Bạn đã ghi danh khoá học “%(title)s”.") % {"title": course.title})
+    view = course_learner_view(course=course, user=request.user)
+    return redirect(view.next_lesson.url if view.next_lesson else course.url)
+
+
+@require_POST
+@login_required
+def course_withdraw(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrollment_withdraw(user=request.user, course=course)
+        messages.success(request, _("Bạn đã huỷ ghi danh. Tiến độ được giữ nếu bạn học lại."))
+    except LearningError as error:
+        messages.error(request, str(error))
+    return redirect(course.url)
+
+
+@login_required
+def course_continue(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    view = course_learner_view(course=course, user=request.user)
+    return redirect(view.next_lesson.url if view.is_enrolled and view.next_lesson else course.url)
+
+
+@require_POST
+@login_required
+def lesson_mark_done(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        result = lesson_complete(user=request.user, lesson=lesson)
+    except LearningError as error:
+        messages.error(request, str(error))
+        return redirect(lesson.url)
+    if result.course_newly_completed:
+        messages.success(request, _("Chúc mừng! Bạn đã hoàn thành khoá học."))
+        return redirect(result.enrollment.course.url)
+    view = course_learner_view(course=result.enrollment.course, user=request.user)
+    _previous, following = view.neighbours(lesson)
+    return redirect(following.url if following else view.course.url)
+
+
+@login_required
+def my_learning(request):
+    context = {"dashboard": dashboard_for(user=request.user), "catalogue": CourseIndexPage.objects.live().first()}
+    return render(request, "courses/my_learning.html", context)
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    hits = search_learning_content(query=query) if query else []
+    return render(request, "courses/search_results.html", {"query": query, "hits": hits})
