@@ -3,8 +3,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from courses.models import Enrollment, EnrollmentStatus, LessonPage, LessonProgress, PathCompletion
-from courses.models import LearningPathCourse, LearningPathPage
+from courses.models import (
+    Enrollment,
+    EnrollmentStatus,
+    LearningPathCourse,
+    LearningPathPage,
+    LessonPage,
+    LessonProgress,
+    PathCompletion,
+)
 from courses.selectors import course_learner_view
 from courses.services import (
     LearningError,
@@ -189,7 +196,10 @@ def test_completing_every_course_of_a_path_completes_the_path_once(learner, comp
     first = make_course("Dịch vụ công trực tuyến", modules=1, lessons_per_module=1, index=index)
     second = make_course("Công dân số", modules=1, lessons_per_module=1, index=index)
     path = LearningPathPage(title="Phổ cập kỹ năng số cơ bản", slug="pho-cap")
-    path.path_courses = [LearningPathCourse(course=first, sort_order=0), LearningPathCourse(course=second, sort_order=1)]
+    path.path_courses = [
+        LearningPathCourse(course=first, sort_order=0),
+        LearningPathCourse(course=second, sort_order=1),
+    ]
     index.add_child(instance=path)
     for course in (first, second):
         enrollment_create(user=learner, course=course)

@@ -1,0 +1,57 @@
+"""Course and lesson pages run a constant number of SQL queries whatever the size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.services import enrollment_create, lesson_complete
+from tests.factories import UserFactory, course_lessons, make_catalogue, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url) -> int:
+    client.get(url)  # warm per-process caches (site root, content types)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def learner_in(course, lessons_done: int):
+    user = UserFactory()
+    enrollment_create(user=user, course=course)
+    for lesson in course_lessons(course)[:lessons_done]:
+        lesson_complete(user=user, lesson=lesson)
+    return user
+
+
+@pytest.mark.parametrize("sequential", [False, True])
+def test_course_and_lesson_pages_have_constant_query_counts(client, sequential, django_assert_max_num_queries):
+    index = make_catalogue()
+    small = make_course("Khoá nhỏ", modules=1, lessons_per_module=2, index=index, sequential=sequential)
+    large = make_course("Khoá lớn", modules=6, lessons_per_module=8, index=index, sequential=sequential)
+    for course in (small, large):
+        for _ in range(3):
+            learner_in(course, 1)
+    measured = {}
+    for name, course in (("small", small), ("large", large)):
+        viewer = learner_in(course, 1)
+        for _ in range(20 if name == "large" else 0):
+            learner_in(course, 0)
+        client.force_login(viewer)
+        lesson = course_lessons(course)[1]
+        measured[name] = (count_queries(client, course.url), count_queries(client, lesson.url))
+    assert measured["small"] == measured["large"], measured
+    course_queries, lesson_queries = measured["large"]
+    with django_assert_max_num_queries(course_queries):
+        client.get(large.url)
+    assert course_queries <= 30 and lesson_queries <= 40, measured
+
+
+def test_anonymous_open_preview_lesson_query_count_is_constant(client):
+    index = make_catalogue()
+    small = make_course("Xem thử nhỏ", modules=1, lessons_per_module=2, index=index, open_preview=True)
+    large = make_course("Xem thử lớn", modules=5, lessons_per_module=9, index=index, open_preview=True)
+    counts = [count_queries(client, course_lessons(course)[1].url) for course in (small, large)]
+    assert counts[0] == counts[1]
