@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
-    """Catalogue, courses, lessons, enrolment and progress (built in the Courses issue)."""
+    """Catalogue, courses, lessons, enrolment, progress and learning paths."""
 
     name = "courses"
     verbose_name = _("Khoá học")
+
+    def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()

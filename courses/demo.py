@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from cms.models import HomePage
 from lms.text import normalize_nfc, slugify_vi
@@ -124,7 +125,8 @@ def _illustration_image(value: dict, lesson_title: str):
     Image = get_image_model()
     title = value.get("title") or lesson_title
     png = flow_diagram_png(title=title, labels=value["labels"])
-    image = Image(title=title[:255])
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    image = Image(title=title[:255], collection=collection)
     image.file = ImageFile(_named_bytes(png), name=f"{slugify_vi(title)[:60] or 'minh-hoa'}.png")
     image.save()
     return image

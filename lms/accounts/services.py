@@ -39,21 +39,22 @@ def profile_update(*, user: User, data: dict, unit: OrgUnit | None) -> User:
 
 
 def editors_group() -> Group:
-    """Wagtail's "Editors" group, recreated with admin access and page rights if missing."""
+    """Wagtail's "Editors" group with admin access and page rights from the root (idempotent).
+
+    Wagtail's migration creates it; this restores it where it is missing
+    (a database whose groups were flushed).
+    """
     from django.contrib.auth.models import Permission
     from wagtail.models import GroupPagePermission, Page
 
     group, created = Group.objects.get_or_create(name=EDITORS_GROUP)
     if created:
         group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-        root = Page.get_first_root_node()
-        if root is not None:
-            for codename in ("add_page", "change_page", "publish_page"):
-                GroupPagePermission.objects.get_or_create(
-                    group=group,
-                    page=root,
-                    permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-                )
+    root = Page.get_first_root_node()
+    if root is not None:
+        for codename in ("add_page", "change_page", "publish_page"):
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
     return group
 
 

@@ -50,6 +50,8 @@ def test_every_table_holding_a_user_reference_is_exported_or_documented(full_lea
         "orgunits_membership": "memberships",
         "orgunits_coordinatorscope": "coordinator_scopes",
         "audit_auditentry": "audit",
+        "courses_enrollment": "enrollments",
+        "courses_pathcompletion": "path_completions",
     }
     # Tables that reference a user but hold nothing personal about them (or
     # only Wagtail's editorial records, exported via the admin).
