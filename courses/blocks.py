@@ -1,6 +1,7 @@
 """The lesson body: the site's shared blocks plus the learning-specific ones."""
 
 from wagtail import blocks
+from wagtail.blocks.list_block import ListValue
 
 from cms.blocks import (
     BaseStreamBlock,
@@ -32,7 +33,7 @@ def stream_plain_text(stream) -> str:
     parts: list[str] = []
 
     def walk(value):
-        if isinstance(value, blocks.StreamValue | list | tuple):
+        if isinstance(value, blocks.StreamValue | ListValue | list | tuple):
             for item in value:
                 walk(getattr(item, "value", item))
         elif isinstance(value, dict):
