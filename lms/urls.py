@@ -35,6 +35,7 @@ urlpatterns = [
     path("language/", account_views.language_switch, name="language_switch"),
     path("privacy/", account_views.privacy_notice, name="privacy_notice"),
     path("learn/", include("courses.urls")),
+    path("quiz/", include("quizzes.urls")),
     path("search/", course_views.search, name="search"),
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class QuizzesConfig(AppConfig):
-    """Question bank, quizzes and attempts (built in the Quiz issue)."""
+    """Question bank, quizzes, attempts, grading and statistics."""
 
     name = "quizzes"
     verbose_name = _("Bài kiểm tra")
+
+    def ready(self) -> None:
+        from courses.completion import register_lesson_rule
+        from lms.accounts.personal_data import register_section
+
+        from . import personal_data, services
+
+        register_lesson_rule("quiz_passed", services.quiz_lesson_rule)
+        register_section(key="quiz_attempts", title=_("Bài kiểm tra đã làm"), rows=personal_data.attempt_rows)

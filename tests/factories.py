@@ -114,3 +114,87 @@ def course_lessons(course):
     from courses.selectors import course_outline
 
     return course_outline(course).lessons
+
+
+QUESTION_SPECS = {
+    "single": {
+        "type": "single",
+        "text": "Lề trái của văn bản hành chính là bao nhiêu?",
+        "options": [
+            {"text": "15–20 mm", "correct": False, "feedback": "FB-SINGLE-WRONG-1"},
+            {"text": "30–35 mm", "correct": True, "feedback": "FB-SINGLE-RIGHT"},
+            {"text": "20–25 mm", "correct": False, "feedback": "FB-SINGLE-WRONG-2"},
+        ],
+        "feedback": "FB-SINGLE-GENERAL",
+    },
+    "multiple": {
+        "type": "multiple",
+        "text": "Những thành phần nào thuộc thể thức văn bản?",
+        "options": [
+            {"text": "Quốc hiệu và Tiêu ngữ", "correct": True, "feedback": "FB-MULTI-A"},
+            {"text": "Số, ký hiệu", "correct": True, "feedback": "FB-MULTI-B"},
+            {"text": "Ảnh đại diện", "correct": False, "feedback": "FB-MULTI-C"},
+        ],
+        "partial": True,
+        "feedback": "FB-MULTI-GENERAL",
+    },
+    "true_false": {
+        "type": "true_false",
+        "text": "Chữ ký số bảo đảm tính bí mật của văn bản.",
+        "answer": False,
+        "feedback": "FB-TF-GENERAL",
+    },
+    "short_answer": {
+        "type": "short_answer",
+        "text": "Tên ứng dụng định danh điện tử quốc gia?",
+        "accepted": ["VNeIDsentinel"],
+        "feedback": "FB-SHORT-GENERAL",
+    },
+    "numeric": {
+        "type": "numeric",
+        "text": "Số đơn vị hành chính cấp xã sau sắp xếp?",
+        "answer": 4242.5,
+        "tolerance": 0,
+        "unit": "",
+        "feedback": "FB-NUM-GENERAL",
+    },
+    "matching": {
+        "type": "matching",
+        "text": "Ghép chữ viết tắt với nghĩa.",
+        "pairs": [
+            {"left": "TM.", "right": "Thay mặt"},
+            {"left": "KT.", "right": "Ký thay"},
+            {"left": "TL.", "right": "Thừa lệnh"},
+        ],
+        "feedback": "FB-MATCH-GENERAL",
+    },
+    "ordering": {
+        "type": "ordering",
+        "text": "Sắp xếp các bước nộp hồ sơ trực tuyến.",
+        "items": ["Đăng nhập", "Chọn thủ tục", "Điền tờ khai", "Nộp hồ sơ"],
+        "feedback": "FB-ORDER-GENERAL",
+    },
+}
+
+
+def make_quiz(*, course=None, questions=None, random_from=None, **settings):
+    """A published quiz in the last module of ``course`` with fixed questions (specs) and/or
+    ``random_from=(category, count)``."""
+    from courses.models import ModulePage
+    from quizzes.models import QuestionCategory, QuizPage, QuizSlot
+    from quizzes.services import question_create
+
+    course = course or make_course(modules=1, lessons_per_module=1)
+    category, _created = QuestionCategory.objects.get_or_create(name=f"Nhóm {course.pk}", parent=None)
+    specs = questions if questions is not None else list(QUESTION_SPECS.values())
+    created = [question_create(category=category, spec=spec) for spec in specs]
+    slots = [QuizSlot(question=question, sort_order=i) for i, question in enumerate(created)]
+    if random_from:
+        slots.append(QuizSlot(category=random_from[0], random_count=random_from[1], sort_order=len(slots)))
+    defaults = {"pass_mark_pct": 70, "questions_per_page": 3, "shuffle_answers": True}
+    defaults.update(settings)
+    module = ModulePage.objects.child_of(course).order_by("-path").first()
+    quiz = QuizPage(title="Bài kiểm tra cuối khoá", slug=f"kiem-tra-{module.pk}", body=[], **defaults)
+    quiz.slots = slots
+    module.add_child(instance=quiz)
+    return QuizPage.objects.get(pk=quiz.pk)

@@ -182,7 +182,7 @@ class ModulePage(Page):
     content_panels = Page.content_panels + [FieldPanel("summary")]
 
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
     base_form_class = VietnameseSlugPageForm
 
     class Meta:

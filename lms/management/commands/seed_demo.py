@@ -25,6 +25,8 @@ from lms.orgunits.importing import org_units_import_csv
 from lms.orgunits.models import Membership, MembershipSource, OrgUnit
 from lms.orgunits.selectors import org_unit_by_code
 from lms.orgunits.services import coordinator_scope_grant, membership_declare
+from quizzes.demo import demo_attempt_pass, demo_quizzes_load
+from quizzes.models import Attempt, QuizPage
 
 DEMO_UNITS = Path(__file__).resolve().parents[2] / "demo" / "demo_units.csv"
 DEMO_PASSWORD = "HocSo@2026"
@@ -106,6 +108,7 @@ class Command(BaseCommand):
             self._units()
             accounts = self._accounts()
             demo_catalogue_load(home=home)
+            demo_quizzes_load()
             self._learning_progress()
         self._enqueue_background_work()
         for role, email in accounts:
@@ -184,6 +187,11 @@ class Command(BaseCommand):
             outline = course_outline(course)
             count = len(outline.lessons) if lessons_done == "all" else lessons_done
             for lesson in outline.lessons[:count]:
+                if lesson.specific_class is QuizPage:
+                    quiz = QuizPage.objects.get(pk=lesson.pk)
+                    if not Attempt.objects.filter(user=user, quiz=quiz, passed=True).exists():
+                        demo_attempt_pass(user=user, quiz=quiz)
+                    continue
                 lesson_complete(user=user, lesson=lesson)
 
     def _enqueue_background_work(self) -> None:

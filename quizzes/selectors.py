@@ -1,0 +1,148 @@
+"""Reads for quiz pages, attempt pages, reviews and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from . import grading
+from .models import Attempt, AttemptAnswer, AttemptState, QuestionVersion, QuizOverride, QuizPage, ReviewMoment
+
+
+@dataclass
+class QuizLearnerState:
+    attempts: list[Attempt]
+    in_progress: Attempt | None
+    grade: object
+    attempts_left: int | None
+
+
+def quiz_learner_state(*, quiz: QuizPage, user) -> QuizLearnerState:
+    from .services import quiz_grade_for_user
+
+    if not user.is_authenticated:
+        return QuizLearnerState([], None, None, None)
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+    in_progress = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
+    left = None
+    if quiz.max_attempts:
+        override = QuizOverride.objects.filter(quiz=quiz, user=user).first()
+        left = max(0, quiz.max_attempts + (override.extra_attempts if override else 0) - len(attempts))
+    return QuizLearnerState(attempts, in_progress, quiz_grade_for_user(quiz=quiz, user=user), left)
+
+
+@dataclass
+class QuestionOnPage:
+    slot: int
+    number: int
+    shown: dict
+    response: object
+
+
+@dataclass
+class AttemptPage:
+    attempt: Attempt
+    page: int
+    page_count: int
+    questions: list[QuestionOnPage] = field(default_factory=list)
+
+
+def attempt_page(*, attempt: Attempt, page: int) -> AttemptPage:
+    """One page of an in-progress attempt: question texts, shown rows and saved answers only."""
+    pages = attempt.layout["pages"]
+    page = min(max(page, 0), len(pages) - 1)
+    entries = pages[page]
+    versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in entries])}
+    saved = dict(
+        AttemptAnswer.objects.filter(attempt=attempt, slot__in=[e["slot"] for e in entries]).values_list(
+            "slot", "response"
+        )
+    )
+    view = AttemptPage(attempt, page, len(pages))
+    for entry in entries:
+        payload = versions[entry["version_id"]].payload
+        view.questions.append(
+            QuestionOnPage(
+                slot=entry["slot"],
+                number=entry["slot"] + 1,
+                shown=grading.question_public(payload, entry),
+                response=_response_for_form(payload, entry, saved.get(entry["slot"])),
+            )
+        )
+    return view
+
+
+def _response_for_form(payload, entry, response):
+    """Saved answers expressed in display positions, to pre-fill the form on resume."""
+    if response is None:
+        return None
+    kind = payload["type"]
+    if kind == "single":
+        return entry["order"].index(response)
+    if kind == "multiple":
+        return [entry["order"].index(i) for i in response]
+    if kind == "matching":
+        return [entry["order"].index(r) if r is not None else None for r in response]
+    if kind == "ordering":
+        # rank (1-based) of each shown item in the learner's order
+        return [response.index(item) + 1 for item in entry["order"]]
+    return response
+
+
+def review_visibility(*, attempt: Attempt, now=None) -> dict[str, bool]:
+    """Which review parts the quiz's options allow now, for this finished attempt."""
+    quiz = attempt.quiz
+    now = now or timezone.now()
+    if attempt.state not in (AttemptState.GRADED,):
+        return {"score": False, "marks": False, "answers": False, "feedback": False}
+    closed = quiz.close_at is not None and now >= quiz.close_at
+    immediately = attempt.submitted_at is not None and now <= attempt.submitted_at + timezone.timedelta(minutes=2)
+
+    def allowed(moment: str) -> bool:
+        if moment == ReviewMoment.IMMEDIATELY:
+            return True
+        if moment == ReviewMoment.LATER:
+            return not immediately or closed
+        if moment == ReviewMoment.AFTER_CLOSE:
+            return closed
+        return False
+
+    return {
+        "score": allowed(quiz.review_score),
+        "marks": allowed(quiz.review_marks),
+        "answers": allowed(quiz.review_answers),
+        "feedback": allowed(quiz.review_feedback),
+    }
+
+
+@dataclass
+class ReviewItem:
+    number: int
+    text: str
+    response: str
+    fraction: float | None
+    correct_answer: str
+    feedback: list[str]
+
+
+def attempt_review(*, attempt: Attempt, now=None) -> tuple[dict[str, bool], list[ReviewItem]]:
+    visible = review_visibility(attempt=attempt, now=now)
+    answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt)}
+    versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in attempt.slots])}
+    items = []
+    for entry in attempt.slots:
+        answer = answers.get(entry["slot"])
+        payload = versions[answer.version_id if answer else entry["version_id"]].payload
+        response = answer.response if answer else None
+        items.append(
+            ReviewItem(
+                number=entry["slot"] + 1,
+                text=payload["text"],
+                response=grading.response_display(payload, response),
+                fraction=(answer.fraction if answer else 0.0) if visible["marks"] else None,
+                correct_answer=grading.correct_answer_display(payload) if visible["answers"] else "",
+                feedback=grading.feedback_for(payload, response) if visible["feedback"] else [],
+            )
+        )
+    return visible, items

@@ -1,0 +1,435 @@
+"""Writes of the quiz engine: versions, attempts, grading, overrides, regrades.
+
+Every public function is one transaction. Attempt writes lock the attempt row
+(``select_for_update``) and check the page-submit ``sequence``: of parallel or
+replayed submits of one page exactly one is accepted. Grading happens only
+here, on the server, from the frozen question versions.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.audit.services import audit_record
+
+from . import grading
+from .models import (
+    Attempt,
+    AttemptAnswer,
+    AttemptState,
+    GradingMethod,
+    OverduePolicy,
+    Question,
+    QuestionVersion,
+    QuizOverride,
+    QuizPage,
+)
+from .models.bank import QuestionChoice
+from .payloads import payload_from_question, payload_validate, question_fields_from_payload
+
+# A request that reaches the server this close after the deadline still counts (clock skew, network).
+DEADLINE_TOLERANCE = timedelta(seconds=0)
+FINAL_STATES = {AttemptState.GRADED, AttemptState.ABANDONED}
+
+
+class QuizError(Exception):
+    """A quiz action that cannot be done; the message is for people."""
+
+
+class StaleSubmit(QuizError):
+    """A page submit whose sequence number is not the expected one (duplicate, replay, old tab)."""
+
+
+class TimeUp(QuizError):
+    """The attempt's time is over; what happened depends on the quiz's overdue policy."""
+
+
+# --- question bank -----------------------------------------------------------------
+
+
+@transaction.atomic
+def question_version_ensure(*, question: Question) -> QuestionVersion:
+    """The question's current version: a new immutable one when its content changed."""
+    payload = payload_from_question(question)
+    latest = QuestionVersion.objects.select_for_update().filter(question=question).order_by("-number").first()
+    if latest is not None and latest.payload == payload:
+        return latest
+    return QuestionVersion.objects.create(
+        question=question, number=(latest.number + 1) if latest else 1, payload=payload
+    )
+
+
+@transaction.atomic
+def question_create(*, category, spec: dict) -> Question:
+    """Create a question (and its first version) from a payload-shaped dict."""
+    payload = payload_validate(spec)
+    fields, rows = question_fields_from_payload(payload)
+    question = Question(category=category, **fields)
+    question.save()
+    QuestionChoice.objects.bulk_create(
+        QuestionChoice(question=question, sort_order=index, **row) for index, row in enumerate(rows)
+    )
+    question_version_ensure(question=Question.objects.get(pk=question.pk))
+    return question
+
+
+def _latest_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:
+    latest_numbers = dict(
+        QuestionVersion.objects.filter(question_id__in=question_ids)
+        .values_list("question_id")
+        .annotate(n=Max("number"))
+    )
+    versions = QuestionVersion.objects.filter(question_id__in=question_ids)
+    return {v.question_id: v for v in versions if latest_numbers.get(v.question_id) == v.number}
+
+
+# --- attempts ------------------------------------------------------------------------
+
+
+def _override(quiz: QuizPage, user) -> QuizOverride | None:
+    return QuizOverride.objects.filter(quiz=quiz, user=user).first()
+
+
+def attempt_deadline(quiz: QuizPage, started_at, override: QuizOverride | None):
+    deadline = None
+    if quiz.time_limit_minutes:
+        extra = override.extra_minutes if override else 0
+        deadline = started_at + timedelta(minutes=quiz.time_limit_minutes + extra)
+    if quiz.close_at and (deadline is None or quiz.close_at < deadline):
+        deadline = quiz.close_at
+    return deadline
+
+
+@transaction.atomic
+def attempt_start(*, user, quiz: QuizPage, now=None) -> Attempt:
+    """Start an attempt, or return the one in progress (resume after a lost connection).
+
+    Freezes the random selection, the question and option order, the pages
+    and the question versions. Raises ``QuizError`` when the quiz is closed,
+    attempts are used up, or the delay between attempts has not passed.
+    """
+    now = now or timezone.now()
+    current = Attempt.objects.select_for_update().filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
+    if current is not None:
+        _apply_overdue(current, now)
+        if current.state == AttemptState.IN_PROGRESS:
+            return current
+    if quiz.open_at and now < quiz.open_at:
+        raise QuizError(_("Bài kiểm tra chưa mở."))
+    if quiz.close_at and now >= quiz.close_at:
+        raise QuizError(_("Bài kiểm tra đã đóng."))
+    previous = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    override = _override(quiz, user)
+    allowed = quiz.max_attempts + (override.extra_attempts if override else 0) if quiz.max_attempts else 0
+    if allowed and len(previous) >= allowed:  # abandoned attempts count too, as in Moodle
+        raise QuizError(_("Bạn đã dùng hết %(n)s lượt làm bài.") % {"n": allowed})
+    if quiz.attempt_delay_minutes and previous and previous[-1].submitted_at:
+        ready_at = previous[-1].submitted_at + timedelta(minutes=quiz.attempt_delay_minutes)
+        if now < ready_at:
+            raise QuizError(
+                _("Bạn có thể làm lại sau %(time)s.")
+                % {"time": timezone.localtime(ready_at).strftime("%H:%M %d/%m/%Y")}
+            )
+    layout = _layout(quiz, user, previous)
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                number=(previous[-1].number + 1) if previous else 1,
+                layout=layout,
+                started_at=now,
+                deadline=attempt_deadline(quiz, now, override),
+            )
+    except IntegrityError:  # a parallel start won the race: resume it
+        return Attempt.objects.get(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS)
+
+
+def _layout(quiz: QuizPage, user, previous: list[Attempt]) -> dict:
+    rng = random.Random(secrets.randbits(64))
+    slots = list(quiz.slots.select_related("question", "category").order_by("sort_order"))
+    fixed_ids = [slot.question_id for slot in slots if slot.question_id]
+    seen_counts: dict[int, int] = {}
+    for attempt in previous:
+        for entry in attempt.slots:
+            seen_counts[entry["question_id"]] = seen_counts.get(entry["question_id"], 0) + 1
+    chosen: list[int] = []
+    for slot in slots:
+        if slot.question_id:
+            chosen.append(slot.question_id)
+            continue
+        candidates = list(
+            Question.objects.filter(category=slot.category)
+            .exclude(pk__in=fixed_ids + chosen)
+            .values_list("pk", flat=True)
+        )
+        # Prefer the questions this learner has seen least (as Moodle does), randomly among equals.
+        rng.shuffle(candidates)
+        candidates.sort(key=lambda pk: seen_counts.get(pk, 0))
+        chosen.extend(candidates[: slot.random_count])
+    if not chosen:
+        raise QuizError(_("Bài kiểm tra chưa có câu hỏi."))
+    versions = _latest_versions(chosen)
+    for question in Question.objects.filter(pk__in=[pk for pk in chosen if pk not in versions]):
+        versions[question.pk] = question_version_ensure(question=question)
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    entries = []
+    for index, question_id in enumerate(chosen):
+        version = versions[question_id]
+        entry = {"slot": index, "question_id": question_id, "version_id": version.pk}
+        entry.update(grading.layout_entry_for(version.payload, rng=rng, shuffle_answers=quiz.shuffle_answers))
+        entries.append(entry)
+    per_page = max(1, quiz.questions_per_page)
+    return {"pages": [entries[i : i + per_page] for i in range(0, len(entries), per_page)]}
+
+
+def _locked_attempt(attempt_id: int, user) -> Attempt:
+    attempt = Attempt.objects.select_for_update().select_related("quiz").filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise QuizError(_("Không tìm thấy lượt làm bài."))
+    return attempt
+
+
+def _apply_overdue(attempt: Attempt, now) -> None:
+    """Move an attempt past its deadline to the state its quiz's policy says."""
+    if attempt.state != AttemptState.IN_PROGRESS or attempt.deadline is None:
+        return
+    if now <= attempt.deadline + DEADLINE_TOLERANCE:
+        return
+    policy = attempt.quiz.overdue_policy
+    if policy == OverduePolicy.AUTOSUBMIT:
+        _finalize(attempt, now=attempt.deadline, state=AttemptState.AUTO_SUBMITTED)
+    elif policy == OverduePolicy.GRACE:
+        if now > attempt.deadline + timedelta(minutes=attempt.quiz.grace_minutes) + DEADLINE_TOLERANCE:
+            _abandon(attempt, now)
+    else:
+        _abandon(attempt, now)
+
+
+def _abandon(attempt: Attempt, now) -> None:
+    attempt.state = AttemptState.ABANDONED
+    attempt.submitted_at = None
+    attempt.save(update_fields=["state", "submitted_at"])
+
+
+def _check_sequence(attempt: Attempt, sequence: int) -> None:
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise StaleSubmit(_("Lượt làm bài này đã kết thúc."))
+    if sequence != attempt.sequence:
+        raise StaleSubmit(
+            _("Trang này đã được gửi trước đó hoặc đã cũ. Hãy tải lại trang để tiếp tục với câu trả lời đã lưu.")
+        )
+
+
+def _save_responses(attempt: Attempt, page: int, data, now) -> None:
+    pages = attempt.layout["pages"]
+    if not 0 <= page < len(pages):
+        raise QuizError(_("Trang không hợp lệ."))
+    entries = pages[page]
+    versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in entries])}
+    existing = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt, slot__in=[e["slot"] for e in entries])}
+    for entry in entries:
+        response = grading.response_from_post(versions[entry["version_id"]].payload, entry, data, f"q{entry['slot']}")
+        answer = existing.get(entry["slot"])
+        if answer is None:
+            AttemptAnswer.objects.create(
+                attempt=attempt, slot=entry["slot"], version_id=entry["version_id"], response=response, saved_at=now
+            )
+        else:
+            answer.response, answer.saved_at = response, now
+            answer.save(update_fields=["response", "saved_at"])
+
+
+@transaction.atomic
+def attempt_save_page(*, attempt_id: int, user, page: int, sequence: int, data, now=None) -> Attempt:
+    """Save one page's answers (autosave on navigation). Refuses stale/duplicate
+    submits (``StaleSubmit``) and answers after the deadline (``TimeUp``)."""
+    now = now or timezone.now()
+    attempt = _locked_attempt(attempt_id, user)
+    _apply_overdue(attempt, now)
+    _check_time(attempt, now)
+    _check_sequence(attempt, sequence)
+    _save_responses(attempt, page, data, now)
+    attempt.sequence += 1
+    attempt.save(update_fields=["sequence"])
+    return attempt
+
+
+def _check_time(attempt: Attempt, now) -> None:
+    if attempt.state == AttemptState.AUTO_SUBMITTED or attempt.state == AttemptState.GRADED:
+        raise TimeUp(_("Hết giờ: bài đã được tự động nộp với các câu trả lời đã lưu."))
+    if attempt.state == AttemptState.ABANDONED:
+        raise TimeUp(_("Hết giờ: lượt làm bài này không được tính vì chưa nộp đúng hạn."))
+    if attempt.deadline and now > attempt.deadline + DEADLINE_TOLERANCE:
+        raise TimeUp(_("Hết giờ: không thể sửa câu trả lời, bạn chỉ còn có thể nộp bài."))
+
+
+@transaction.atomic
+def attempt_submit(*, attempt_id: int, user, sequence: int, page: int | None = None, data=None, now=None) -> Attempt:
+    """Save the last page (if given) and submit; grade at once.
+
+    After the deadline: with the grace policy the attempt is submitted with the
+    answers saved before the deadline; otherwise ``TimeUp`` says what happened.
+    """
+    now = now or timezone.now()
+    attempt = _locked_attempt(attempt_id, user)
+    _apply_overdue(attempt, now)
+    if attempt.state in (AttemptState.AUTO_SUBMITTED, AttemptState.GRADED, AttemptState.ABANDONED):
+        if attempt.state == AttemptState.GRADED and sequence != attempt.sequence:
+            raise StaleSubmit(_("Bài này đã được nộp."))
+        _check_time(attempt, now)
+    _check_sequence(attempt, sequence)
+    in_grace = attempt.deadline is not None and now > attempt.deadline + DEADLINE_TOLERANCE
+    if page is not None and data is not None and not in_grace:
+        _save_responses(attempt, page, data, now)
+    attempt.sequence += 1
+    _finalize(attempt, now=attempt.deadline if in_grace else now, state=AttemptState.SUBMITTED)
+    return attempt
+
+
+def _finalize(attempt: Attempt, *, now, state: str) -> None:
+    """submitted/auto_submitted → graded; passing completes the quiz lesson."""
+    attempt.state = state
+    attempt.submitted_at = now
+    attempt.save(update_fields=["state", "submitted_at", "sequence"])
+    _grade(attempt)
+    if attempt.passed:
+        _complete_lesson(attempt)
+
+
+def _grade(attempt: Attempt) -> None:
+    answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt).select_related("version")}
+    versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in attempt.slots])}
+    total = 0.0
+    for entry in attempt.slots:
+        answer = answers.get(entry["slot"])
+        if answer is None:
+            continue
+        answer.fraction = grading.grade(versions[answer.version_id].payload, answer.response)
+        answer.save(update_fields=["fraction"])
+        total += answer.fraction
+    count = len(attempt.slots)
+    attempt.score_pct = Decimal(100 * total / count).quantize(Decimal("0.01")) if count else Decimal(0)
+    attempt.passed = attempt.score_pct >= attempt.quiz.pass_mark_pct
+    attempt.state = AttemptState.GRADED
+    attempt.graded_at = timezone.now()
+    attempt.save(update_fields=["score_pct", "passed", "state", "graded_at"])
+
+
+def _complete_lesson(attempt: Attempt) -> None:
+    from courses.services import LearningError, lesson_complete
+
+    try:
+        with transaction.atomic():
+            lesson_complete(user=attempt.user, lesson=attempt.quiz)
+    except LearningError:
+        pass  # not enrolled (an editor trying the quiz): nothing to complete
+
+
+def quiz_grade_for_user(*, quiz: QuizPage, user, since=None) -> Decimal | None:
+    """The learner's quiz grade by the quiz's grading method (graded attempts only)."""
+    attempts = Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.GRADED).order_by("number")
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
+    scores = [a.score_pct for a in attempts]
+    if not scores:
+        return None
+    method = quiz.grading_method
+    if method == GradingMethod.HIGHEST:
+        return max(scores)
+    if method == GradingMethod.FIRST:
+        return scores[0]
+    if method == GradingMethod.LAST:
+        return scores[-1]
+    return (sum(scores) / len(scores)).quantize(Decimal("0.01"))
+
+
+def quiz_lesson_rule(*, lesson, enrollment) -> str | None:
+    """Registered lesson rule: a quiz lesson completes only when the quiz is passed."""
+    quiz = QuizPage.objects.filter(pk=lesson.pk).first()
+    if quiz is None:
+        return None
+    grade = quiz_grade_for_user(quiz=quiz, user=enrollment.user, since=enrollment.started_at)
+    if grade is None or grade < quiz.pass_mark_pct:
+        return _("Bạn cần đạt bài kiểm tra (từ %(mark)s%%) để hoàn thành bài này.") % {"mark": quiz.pass_mark_pct}
+    return None
+
+
+@transaction.atomic
+def attempts_close_overdue(*, now=None) -> int:
+    """Beat sweeper: apply the overdue policy to in-progress attempts past their deadline."""
+    now = now or timezone.now()
+    ids = list(
+        Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lt=now).values_list("pk", flat=True)[:500]
+    )
+    for attempt in Attempt.objects.select_for_update().select_related("quiz").filter(pk__in=ids):
+        _apply_overdue(attempt, now)
+    return len(ids)
+
+
+@transaction.atomic
+def quiz_override_set(
+    *, actor, quiz: QuizPage, user, extra_minutes: int, extra_attempts: int, reason: str
+) -> QuizOverride:
+    override, _created = QuizOverride.objects.update_or_create(
+        quiz=quiz,
+        user=user,
+        defaults={
+            "extra_minutes": extra_minutes,
+            "extra_attempts": extra_attempts,
+            "reason": reason,
+            "created_by": actor,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="quiz.override",
+        target=user,
+        data={"quiz_id": quiz.pk, "extra_minutes": extra_minutes, "extra_attempts": extra_attempts},
+        reason=reason,
+    )
+    return override
+
+
+@transaction.atomic
+def quiz_regrade(*, actor, quiz: QuizPage, question: Question, reason: str) -> int:
+    """Regrade every graded attempt containing ``question`` with its current version.
+
+    Explicit and audited: editing a question alone never changes a grade.
+    """
+    version = question_version_ensure(question=question)
+    changed = 0
+    for attempt in (
+        Attempt.objects.select_for_update().filter(quiz=quiz, state=AttemptState.GRADED).select_related("quiz")
+    ):
+        slots = [e["slot"] for e in attempt.slots if e["question_id"] == question.pk]
+        if not slots:
+            continue
+        AttemptAnswer.objects.filter(attempt=attempt, slot__in=slots).update(version=version)
+        for page in attempt.layout["pages"]:
+            for entry in page:
+                if entry["question_id"] == question.pk:
+                    entry["version_id"] = version.pk
+        attempt.save(update_fields=["layout"])
+        was_passed = attempt.passed
+        _grade(attempt)
+        if attempt.passed and not was_passed:
+            _complete_lesson(attempt)
+        changed += 1
+    audit_record(
+        actor=actor,
+        action="quiz.regrade",
+        target=quiz,
+        data={"question_id": question.pk, "version": version.number, "attempts": changed},
+        reason=reason,
+    )
+    return changed

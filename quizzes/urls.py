@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<int:quiz_id>/start/", views.quiz_start, name="quiz_start"),
+    path("attempt/<int:attempt_id>/", views.attempt_view, name="quiz_attempt"),
+    path("attempt/<int:attempt_id>/review/", views.attempt_review_view, name="quiz_review"),
+]

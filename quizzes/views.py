@@ -1,0 +1,113 @@
+"""Thin views over the quiz services. The attempt page never receives correct answers."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from courses.selectors import course_for_lesson, course_learner_view
+
+from .models import Attempt, AttemptState, QuizPage
+from .selectors import attempt_page, attempt_review
+from .services import QuizError, StaleSubmit, TimeUp, attempt_save_page, attempt_start, attempt_submit
+
+
+def _may_take(request, quiz: QuizPage) -> bool:
+    if request.user.has_perm("wagtailadmin.access_admin"):
+        return True
+    view = course_learner_view(course=course_for_lesson(quiz), user=request.user)
+    return view.is_enrolled and not view.locked(quiz)
+
+
+@require_POST
+@login_required
+def quiz_start(request, quiz_id: int):
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    if not _may_take(request, quiz):
+        messages.error(request, _("Hãy ghi danh khoá học và hoàn thành các bài trước để làm bài kiểm tra."))
+        return redirect(quiz.url)
+    try:
+        attempt = attempt_start(user=request.user, quiz=quiz)
+    except QuizError as error:
+        messages.error(request, str(error))
+        return redirect(quiz.url)
+    return redirect("quiz_attempt", attempt_id=attempt.pk)
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    attempt = Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=request.user).first()
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+@never_cache
+@login_required
+def attempt_view(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if request.method == "POST":
+        return _attempt_post(request, attempt)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("quiz_review", attempt_id=attempt.pk)
+    page = _int(request.GET.get("page"), 0)
+    view = attempt_page(attempt=attempt, page=page)
+    seconds_left = int((attempt.deadline - timezone.now()).total_seconds()) if attempt.deadline else None
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {"view": view, "attempt": attempt, "quiz": attempt.quiz, "seconds_left": seconds_left},
+    )
+
+
+def _attempt_post(request, attempt: Attempt):
+    page = _int(request.POST.get("page"), 0)
+    sequence = _int(request.POST.get("sequence"), -1)
+    action = request.POST.get("action", "next")
+    try:
+        if action == "submit":
+            attempt_submit(attempt_id=attempt.pk, user=request.user, sequence=sequence, page=page, data=request.POST)
+            messages.success(request, _("Đã nộp bài."))
+            return redirect("quiz_review", attempt_id=attempt.pk)
+        attempt_save_page(attempt_id=attempt.pk, user=request.user, page=page, sequence=sequence, data=request.POST)
+    except TimeUp as error:
+        messages.warning(request, str(error))
+        attempt.refresh_from_db()
+        if attempt.state == AttemptState.IN_PROGRESS:
+            return redirect(f"{reverse('quiz_attempt', args=[attempt.pk])}?page={page}")
+        return redirect("quiz_review", attempt_id=attempt.pk)
+    except StaleSubmit as error:
+        messages.warning(request, str(error))
+        return redirect(f"{reverse('quiz_attempt', args=[attempt.pk])}?page={page}")
+    except QuizError as error:
+        messages.error(request, str(error))
+        return redirect(f"{reverse('quiz_attempt', args=[attempt.pk])}?page={page}")
+    target = (
+        page - 1 if action == "previous" else page + 1 if action == "next" else _int(action.removeprefix("page-"), page)
+    )
+    return redirect(f"{reverse('quiz_attempt', args=[attempt.pk])}?page={max(0, target)}")
+
+
+@never_cache
+@login_required
+def attempt_review_view(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return redirect("quiz_attempt", attempt_id=attempt.pk)
+    visible, items = attempt_review(attempt=attempt)
+    return render(
+        request,
+        "quizzes/review.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "visible": visible, "items": items},
+    )
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
