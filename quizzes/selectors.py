@@ -146,3 +146,9 @@ def attempt_review(*, attempt: Attempt, now=None) -> tuple[dict[str, bool], list
             )
         )
     return visible, items
+
+
+def attempt_payloads(attempt: Attempt) -> dict[int, dict]:
+    """The frozen payload of every question version in an attempt, by version id."""
+    ids = [entry["version_id"] for entry in attempt.slots]
+    return {version.pk: version.payload for version in QuestionVersion.objects.filter(pk__in=ids)}
