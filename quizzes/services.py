@@ -221,13 +221,14 @@ def _abandon(attempt: Attempt, now) -> None:
     attempt.save(update_fields=["state", "submitted_at"])
 
 
-def _check_sequence(attempt: Attempt, sequence: int) -> None:
+def _sequence_problem(attempt: Attempt, sequence: int) -> QuizError | None:
     if attempt.state != AttemptState.IN_PROGRESS:
-        raise StaleSubmit(_("Lượt làm bài này đã kết thúc."))
+        return StaleSubmit(_("Lượt làm bài này đã kết thúc."))
     if sequence != attempt.sequence:
-        raise StaleSubmit(
+        return StaleSubmit(
             _("Trang này đã được gửi trước đó hoặc đã cũ. Hãy tải lại trang để tiếp tục với câu trả lời đã lưu.")
         )
+    return None
 
 
 def _save_responses(attempt: Attempt, page: int, data, now) -> None:
@@ -249,50 +250,63 @@ def _save_responses(attempt: Attempt, page: int, data, now) -> None:
             answer.save(update_fields=["response", "saved_at"])
 
 
-@transaction.atomic
+def _time_problem(attempt: Attempt, now) -> QuizError | None:
+    if (
+        attempt.state in (AttemptState.AUTO_SUBMITTED, AttemptState.GRADED)
+        and attempt.deadline
+        and now > attempt.deadline
+    ):
+        return TimeUp(_("Hết giờ: bài đã được tự động nộp với các câu trả lời đã lưu."))
+    if attempt.state == AttemptState.ABANDONED:
+        return TimeUp(_("Hết giờ: lượt làm bài này không được tính vì chưa nộp đúng hạn."))
+    if attempt.state == AttemptState.IN_PROGRESS and attempt.deadline and now > attempt.deadline + DEADLINE_TOLERANCE:
+        return TimeUp(_("Hết giờ: không thể sửa câu trả lời, bạn chỉ còn có thể nộp bài."))
+    return None
+
+
 def attempt_save_page(*, attempt_id: int, user, page: int, sequence: int, data, now=None) -> Attempt:
-    """Save one page's answers (autosave on navigation). Refuses stale/duplicate
-    submits (``StaleSubmit``) and answers after the deadline (``TimeUp``)."""
+    """Save one page's answers (autosave on navigation). Refuses stale or duplicate
+    submits (``StaleSubmit``) and answers after the deadline (``TimeUp``) — after the
+    overdue policy has been applied and committed."""
     now = now or timezone.now()
-    attempt = _locked_attempt(attempt_id, user)
-    _apply_overdue(attempt, now)
-    _check_time(attempt, now)
-    _check_sequence(attempt, sequence)
-    _save_responses(attempt, page, data, now)
-    attempt.sequence += 1
-    attempt.save(update_fields=["sequence"])
+    with transaction.atomic():
+        attempt = _locked_attempt(attempt_id, user)
+        _apply_overdue(attempt, now)
+        problem = _time_problem(attempt, now) or _sequence_problem(attempt, sequence)
+        if problem is None:
+            _save_responses(attempt, page, data, now)
+            attempt.sequence += 1
+            attempt.save(update_fields=["sequence"])
+    if problem is not None:
+        raise problem
     return attempt
 
 
-def _check_time(attempt: Attempt, now) -> None:
-    if attempt.state == AttemptState.AUTO_SUBMITTED or attempt.state == AttemptState.GRADED:
-        raise TimeUp(_("Hết giờ: bài đã được tự động nộp với các câu trả lời đã lưu."))
-    if attempt.state == AttemptState.ABANDONED:
-        raise TimeUp(_("Hết giờ: lượt làm bài này không được tính vì chưa nộp đúng hạn."))
-    if attempt.deadline and now > attempt.deadline + DEADLINE_TOLERANCE:
-        raise TimeUp(_("Hết giờ: không thể sửa câu trả lời, bạn chỉ còn có thể nộp bài."))
-
-
-@transaction.atomic
 def attempt_submit(*, attempt_id: int, user, sequence: int, page: int | None = None, data=None, now=None) -> Attempt:
     """Save the last page (if given) and submit; grade at once.
 
-    After the deadline: with the grace policy the attempt is submitted with the
-    answers saved before the deadline; otherwise ``TimeUp`` says what happened.
+    Within a grace period the attempt is submitted with the answers saved
+    before the deadline; past it (or under the other policies) ``TimeUp``
+    says what happened to the attempt.
     """
     now = now or timezone.now()
-    attempt = _locked_attempt(attempt_id, user)
-    _apply_overdue(attempt, now)
-    if attempt.state in (AttemptState.AUTO_SUBMITTED, AttemptState.GRADED, AttemptState.ABANDONED):
-        if attempt.state == AttemptState.GRADED and sequence != attempt.sequence:
-            raise StaleSubmit(_("Bài này đã được nộp."))
-        _check_time(attempt, now)
-    _check_sequence(attempt, sequence)
-    in_grace = attempt.deadline is not None and now > attempt.deadline + DEADLINE_TOLERANCE
-    if page is not None and data is not None and not in_grace:
-        _save_responses(attempt, page, data, now)
-    attempt.sequence += 1
-    _finalize(attempt, now=attempt.deadline if in_grace else now, state=AttemptState.SUBMITTED)
+    with transaction.atomic():
+        attempt = _locked_attempt(attempt_id, user)
+        _apply_overdue(attempt, now)
+        in_grace = (
+            attempt.state == AttemptState.IN_PROGRESS
+            and attempt.deadline is not None
+            and now > attempt.deadline + DEADLINE_TOLERANCE
+        )
+        problem = None if in_grace else _time_problem(attempt, now)
+        problem = problem or _sequence_problem(attempt, sequence)
+        if problem is None:
+            if page is not None and data is not None and not in_grace:
+                _save_responses(attempt, page, data, now)
+            attempt.sequence += 1
+            _finalize(attempt, now=attempt.deadline if in_grace else now, state=AttemptState.SUBMITTED)
+    if problem is not None:
+        raise problem
     return attempt
 
 
