@@ -16,3 +16,4 @@ class QuizzesConfig(AppConfig):
 
         register_lesson_rule("quiz_passed", services.quiz_lesson_rule)
         register_section(key="quiz_attempts", title=_("Bài kiểm tra đã làm"), rows=personal_data.attempt_rows)
+        register_section(key="quiz_overrides", title=_("Ngoại lệ bài kiểm tra"), rows=personal_data.override_rows)

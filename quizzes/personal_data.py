@@ -14,3 +14,18 @@ def attempt_rows(user) -> list[dict]:
         }
         for attempt in Attempt.objects.filter(user=user).select_related("quiz").order_by("started_at")
     ]
+
+
+def override_rows(user) -> list[dict]:
+    from .models import QuizOverride
+
+    return [
+        {
+            "quiz": override.quiz.title,
+            "extra_minutes": override.extra_minutes,
+            "extra_attempts": override.extra_attempts,
+            "reason": override.reason,
+            "created_at": override.created_at,
+        }
+        for override in QuizOverride.objects.filter(user=user).select_related("quiz")
+    ]

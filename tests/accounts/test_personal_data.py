@@ -52,6 +52,8 @@ def test_every_table_holding_a_user_reference_is_exported_or_documented(full_lea
         "audit_auditentry": "audit",
         "courses_enrollment": "enrollments",
         "courses_pathcompletion": "path_completions",
+        "quizzes_attempt": "quiz_attempts",
+        "quizzes_quizoverride": "quiz_overrides",
     }
     # Tables that reference a user but hold nothing personal about them (or
     # only Wagtail's editorial records, exported via the admin).
