@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.tasks.worker_heartbeat",
         "schedule": timedelta(seconds=30),
     },
+    "quizzes-close-overdue-attempts": {
+        "task": "quizzes.tasks.close_overdue_attempts",
+        "schedule": timedelta(minutes=1),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
