@@ -1,0 +1,88 @@
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+from courses.services import enrollment_create
+from lms.accounts.services import editors_group
+from lms.audit.models import AuditEntry
+from quizzes.demo import demo_attempt_pass
+from quizzes.models import Question, QuestionCategory, QuizOverride
+from tests.factories import UserFactory, make_catalogue, make_course, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    make_catalogue()
+    user = UserFactory()
+    user.groups.add(editors_group())
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="quizzes"))
+    client.force_login(user)
+    return user
+
+
+def test_editor_creates_a_question_in_the_bank_and_it_gets_a_version(client, editor):
+    category = QuestionCategory.objects.create(name="Chữ ký số")
+    url = reverse("wagtailsnippets_quizzes_question:add")
+    response = client.post(
+        url,
+        nested_form_data(
+            {
+                "category": category.pk,
+                "name": "Ký số",
+                "qtype": "single",
+                "text": "Chữ ký số bảo đảm điều gì?",
+                "general_feedback": "Xem Luật Giao dịch điện tử 2023.",
+                "tags": "",
+                "numeric_tolerance": "0",
+                "choices": inline_formset(
+                    [
+                        {"text": "Tính xác thực", "match": "", "correct": "on", "feedback": ""},
+                        {"text": "Tính bí mật", "match": "", "feedback": "Không."},
+                    ]
+                ),
+            }
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    question = Question.objects.get(name="Ký số")
+    version = question.versions.get()
+    assert version.payload["options"][0] == {"text": "Tính xác thực", "correct": True, "feedback": ""}
+
+
+def test_quiz_report_csv_override_and_gift_screens(client, editor):
+    course = make_course(modules=1, lessons_per_module=1)
+    quiz = make_quiz(course=course)
+    learner = UserFactory(full_name="Trần Thị Bích")
+    enrollment_create(user=learner, course=course)
+    demo_attempt_pass(user=learner, quiz=quiz)
+    editor.is_superuser = True  # a coordinator would see only learners in scope
+    editor.save()
+    url = reverse("quiz_report", args=[quiz.pk])
+    body = client.get(url).content.decode()
+    assert "Trần Thị Bích" in body and "Độ phân biệt" in body
+    csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    assert "Trần Thị Bích" in csv_text and "100.00" in csv_text
+    client.post(
+        url,
+        {
+            "action": "override",
+            "email": learner.email,
+            "extra_minutes": 10,
+            "extra_attempts": 1,
+            "reason": "Người khuyết tật",
+        },
+    )
+    assert QuizOverride.objects.get(user=learner).extra_minutes == 10
+    assert AuditEntry.objects.filter(action="quiz.override").exists()
+    gift = client.get(reverse("quiz_gift"), {"export": QuestionCategory.objects.first().pk}).content.decode()
+    assert "$CATEGORY:" in gift and "{" in gift
+
+
+def test_learners_cannot_open_quiz_admin_screens(client, learner):
+    quiz = make_quiz()
+    client.force_login(learner)
+    assert client.get(reverse("quiz_report", args=[quiz.pk])).status_code in (302, 403)
