@@ -11,6 +11,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from courses.demo import DEMO_DIR, demo_course_files
 from courses.models import CoursePage, LearningPathPage, LessonPage
+from quizzes.models import QuizPage
 
 MIN_PARAGRAPHS = 3
 
@@ -45,7 +46,13 @@ class TestDemoPagesRender(WagtailPageTestCase):
 
     def test_seven_courses_with_full_lessons_and_the_basic_path(self):
         self.assertEqual(CoursePage.objects.live().count(), 7)
-        self.assertEqual(LessonPage.objects.live().count(), 35)
+        self.assertEqual(LessonPage.objects.live().not_type(QuizPage).count(), 35)
+        quizzes = QuizPage.objects.live()
+        self.assertEqual(quizzes.count(), 7)
+        for quiz in quizzes:
+            kinds = {slot.question.qtype for slot in quiz.slots.select_related("question")}
+            self.assertGreaterEqual(quiz.slots.count(), 8)
+            self.assertGreaterEqual(len(kinds), 4)
         path = LearningPathPage.objects.get(title="Phổ cập kỹ năng số cơ bản")
         self.assertEqual(path.path_courses.count(), 3)
         self.assertTrue(CoursePage.objects.filter(title__contains="Chữ ký số", open_preview=True).exists())
