@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from wagtail.images import get_image_model
 
 from . import grading
 from .models import Attempt, AttemptAnswer, AttemptState, QuestionVersion, QuizOverride, QuizPage, ReviewMoment
@@ -38,6 +39,7 @@ class QuestionOnPage:
     number: int
     shown: dict
     response: object
+    image: object = None
 
 
 @dataclass
@@ -60,6 +62,8 @@ def attempt_page(*, attempt: Attempt, page: int) -> AttemptPage:
         )
     )
     view = AttemptPage(attempt, page, len(pages))
+    image_ids = {v.payload.get("image_id") for v in versions.values()} - {None}
+    images = {image.pk: image for image in get_image_model().objects.filter(pk__in=image_ids)} if image_ids else {}
     for entry in entries:
         payload = versions[entry["version_id"]].payload
         view.questions.append(
@@ -68,6 +72,7 @@ def attempt_page(*, attempt: Attempt, page: int) -> AttemptPage:
                 number=entry["slot"] + 1,
                 shown=grading.question_public(payload, entry),
                 response=_response_for_form(payload, entry, saved.get(entry["slot"])),
+                image=images.get(payload.get("image_id")),
             )
         )
     return view
