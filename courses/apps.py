@@ -12,3 +12,4 @@ class CoursesConfig(AppConfig):
         from . import personal_data
 
         personal_data.register()
+        personal_data.register_assignments()

@@ -53,3 +53,30 @@ def register() -> None:
     register_section(key="enrollments", title=_("Khoá học đã ghi danh"), rows=enrollment_rows)
     register_section(key="lesson_progress", title=_("Tiến độ bài học"), rows=lesson_progress_rows)
     register_section(key="path_completions", title=_("Lộ trình đã hoàn thành"), rows=path_completion_rows)
+
+
+def assignment_rows(user) -> list[dict]:
+    from .models import Assignment, AssignmentException
+
+    named = [
+        {"assignment": a.title, "plan": a.plan_reference, "due_date": a.due_date, "role": "named learner"}
+        for a in Assignment.objects.filter(users=user)
+    ]
+    created = [
+        {"assignment": a.title, "plan": a.plan_reference, "due_date": a.due_date, "role": "created by you"}
+        for a in Assignment.objects.filter(created_by=user)
+    ]
+    exceptions = [
+        {
+            "assignment": e.assignment.title,
+            "plan": e.assignment.plan_reference,
+            "due_date": e.due_date,
+            "role": f"exception: {e.kind} ({e.reason})",
+        }
+        for e in AssignmentException.objects.filter(user=user).select_related("assignment")
+    ]
+    return named + created + exceptions
+
+
+def register_assignments() -> None:
+    register_section(key="assignments", title=_("Khoá học được giao"), rows=assignment_rows)

@@ -15,7 +15,6 @@ from .models import (
     Audience,
     CoursePage,
     Enrollment,
-    EnrollmentSource,
     EnrollmentStatus,
     LearningPathPage,
     LessonPage,
@@ -250,7 +249,7 @@ def dashboard_for(*, user) -> Dashboard:
     enrollments = list(
         Enrollment.objects.filter(user=user)
         .exclude(status=EnrollmentStatus.WITHDRAWN)
-        .select_related("course", "last_lesson")
+        .select_related("course", "last_lesson", "assignment")
         .order_by("-last_activity_at", "-started_at")
     )
     recent = list(
@@ -259,9 +258,12 @@ def dashboard_for(*, user) -> Dashboard:
         .order_by("-last_viewed_at")[:5]
     )
     return Dashboard(
-        in_progress=[e for e in enrollments if e.completed_at is None and e.source != EnrollmentSource.ASSIGNMENT],
+        in_progress=[e for e in enrollments if e.completed_at is None and e.assignment_id is None],
         completed=[e for e in enrollments if e.completed_at is not None],
-        assigned=[e for e in enrollments if e.completed_at is None and e.source == EnrollmentSource.ASSIGNMENT],
+        assigned=sorted(
+            (e for e in enrollments if e.completed_at is None and e.assignment_id is not None),
+            key=lambda e: e.assignment.due_date,
+        ),
         recent=recent,
     )
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -98,7 +99,11 @@ def lesson_mark_done(request, lesson_id: int):
 
 @login_required
 def my_learning(request):
-    context = {"dashboard": dashboard_for(user=request.user), "catalogue": CourseIndexPage.objects.live().first()}
+    context = {
+        "dashboard": dashboard_for(user=request.user),
+        "catalogue": CourseIndexPage.objects.live().first(),
+        "today": timezone.localdate(),
+    }
     return render(request, "courses/my_learning.html", context)
 
 

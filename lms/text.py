@@ -36,3 +36,37 @@ def search_key(value: str | None) -> str:
 def slugify_vi(value: str) -> str:
     """An ASCII slug that keeps Vietnamese readable: "Đồng Tháp" → "dong-thap"."""
     return slugify(search_key(value))
+
+
+# Vietnamese alphabetical order: base letters (with their vowel marks), then tones.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+_VOWEL_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+
+
+def vietnamese_collation_key(text: str) -> tuple:
+    """A sort key in Vietnamese dictionary order: "Đ…" after "D…", "Ă" after "A", tones last."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", (text or "").casefold()):
+        if char in _TONES:
+            if tones:
+                tones[-1] = _TONES[char]
+            continue
+        if char in _VOWEL_MARKS and letters:
+            base = letters.pop()
+            composed = unicodedata.normalize("NFC", base[1] + char)
+            letters.append((_ALPHABET.find(composed) if composed in _ALPHABET else 100 + ord(composed), composed))
+            continue
+        order = _ALPHABET.find(char)
+        letters.append((order if order >= 0 else 100 + ord(char), char))
+        tones.append(0)
+    return tuple(index for index, _char in letters), tuple(tones)
+
+
+def vietnamese_name_sort_key(full_name: str) -> tuple:
+    """Sort people by given name (the last word), then middle names, then family name."""
+    words = (full_name or "").split()
+    if not words:
+        return ((), ())
+    ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
+    return tuple(vietnamese_collation_key(word) for word in ordered)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("privacy/", account_views.privacy_notice, name="privacy_notice"),
     path("learn/", include("courses.urls")),
     path("quiz/", include("quizzes.urls")),
+    path("coordinate/", include("lms.coordination.urls")),
     path("search/", course_views.search, name="search"),
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),

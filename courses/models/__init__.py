@@ -1,3 +1,4 @@
+from .assignments import Assignment, AssignmentException, ExceptionKind
 from .learning import Enrollment, EnrollmentSource, EnrollmentStatus, LessonProgress, PathCompletion
 from .pages import (
     Audience,
@@ -12,6 +13,9 @@ from .pages import (
 )
 
 __all__ = [
+    "Assignment",
+    "AssignmentException",
+    "ExceptionKind",
     "Audience",
     "CourseIndexPage",
     "CoursePage",

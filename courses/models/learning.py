@@ -28,7 +28,7 @@ class Enrollment(models.Model):
 
     ``cycle`` starts at 1 and grows when a course with a validity period is
     taken again for recertification. ``source`` records why the learner was
-    enrolled; the Coordinators issue adds the assignment reference.
+    enrolled and ``assignment`` which assignment (if any) required it.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
@@ -44,6 +44,9 @@ class Enrollment(models.Model):
         "courses.LessonPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    assignment = models.ForeignKey(
+        "courses.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
+    )
 
     class Meta:
         verbose_name = _("ghi danh")

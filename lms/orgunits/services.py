@@ -106,3 +106,20 @@ def coordinator_scope_withdraw(*, actor, scope: CoordinatorScope, reason: str = 
         reason=reason,
     )
     scope.delete()
+
+
+@transaction.atomic
+def membership_confirm(*, actor, membership: Membership) -> Membership:
+    """A coordinator confirms a self-declared membership (audited). Idempotent."""
+    if membership.confirmed_at is not None:
+        return membership
+    membership.confirmed_by = actor
+    membership.confirmed_at = timezone.now()
+    membership.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit_record(
+        actor=actor,
+        action="membership.confirm",
+        target=membership.user,
+        data={"unit_code": membership.unit.code, "membership_id": membership.pk},
+    )
+    return membership

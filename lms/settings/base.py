@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.audit",
     "lms.orgunits",
+    "lms.coordination",
     "cms",
     "courses",
     "quizzes",

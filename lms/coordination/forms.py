@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage
+from lms.accounts.models import LearnerGroup, Position
+from lms.orgunits.models import OrgUnit
+
+
+class AssignmentForm(forms.Form):
+    title = forms.CharField(label=_("Tên đợt giao"), max_length=255)
+    plan_reference = forms.CharField(label=_("Căn cứ (kế hoạch)"), max_length=255, required=False)
+    courses = forms.ModelMultipleChoiceField(label=_("Khoá học"), queryset=CoursePage.objects.none())
+    units = forms.ModelMultipleChoiceField(label=_("Đơn vị (gồm đơn vị trực thuộc)"), queryset=OrgUnit.objects.none())
+    learner_groups = forms.MultipleChoiceField(
+        label=_("Nhóm người học (để trống: tất cả)"), choices=LearnerGroup.choices, required=False
+    )
+    positions = forms.MultipleChoiceField(
+        label=_("Chức vụ (để trống: tất cả)"), choices=Position.choices, required=False
+    )
+    due_date = forms.DateField(label=_("Hạn hoàn thành (dd/mm/yyyy)"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["units"].queryset = units

@@ -1,0 +1,108 @@
+"""Scoped reads for coordinators: who is in scope, headline figures, units, learners.
+
+Every function takes the viewer and filters by their coordinator scopes
+(administrators see everything). Only confirmed, current memberships count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from courses.models import Enrollment, EnrollmentStatus
+from lms.orgunits.models import Membership, OrgUnit
+from lms.orgunits.selectors import coordinator_scope_units, subtree_filter
+from lms.text import vietnamese_name_sort_key
+
+
+def scope_roots(*, viewer) -> list[OrgUnit]:
+    if viewer.is_superuser:
+        return list(OrgUnit.objects.filter(depth=1).order_by("path"))
+    return coordinator_scope_units(user=viewer)
+
+
+def members_in_scope(*, viewer, confirmed: bool = True) -> QuerySet[Membership]:
+    roots = scope_roots(viewer=viewer)
+    memberships = Membership.objects.filter(end__isnull=True, user__is_active=True).select_related("user", "unit")
+    if not viewer.is_superuser:
+        memberships = memberships.filter(subtree_filter([r.path for r in roots], field="unit__path"))
+    return memberships.filter(confirmed_at__isnull=not confirmed)
+
+
+@dataclass
+class Figures:
+    learners: int = 0
+    enrolled: int = 0
+    enrollments: int = 0
+    completed: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+
+    @property
+    def completion_pct(self) -> int:
+        return round(100 * self.completed / self.enrollments) if self.enrollments else 0
+
+
+@dataclass
+class LearnerRow:
+    membership: Membership
+    enrollments: list[Enrollment] = field(default_factory=list)
+
+
+def _figures_for(rows: list[LearnerRow], today) -> Figures:
+    figures = Figures(learners=len(rows))
+    for row in rows:
+        active = [e for e in row.enrollments if e.status != EnrollmentStatus.WITHDRAWN]
+        figures.enrolled += bool(active)
+        figures.enrollments += len(active)
+        figures.completed += sum(1 for e in active if e.completed_at)
+        for enrollment in active:
+            if enrollment.completed_at or enrollment.assignment_id is None:
+                continue
+            due = enrollment.assignment.due_date
+            figures.overdue += due < today
+            figures.due_soon += today <= due <= today + timedelta(days=7)
+    return figures
+
+
+@dataclass
+class Report:
+    figures: Figures
+    units: list[tuple[OrgUnit, Figures]]
+    learners: list[LearnerRow]
+
+
+def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int | None = None) -> Report:
+    """Headline figures, figures per top unit of the scope, and the learner list (sorted by given name)."""
+    memberships = members_in_scope(viewer=viewer)
+    if unit is not None:
+        memberships = memberships.filter(unit__path__startswith=unit.path)
+    memberships = list(memberships)
+    enrollments = Enrollment.objects.filter(user_id__in=[m.user_id for m in memberships]).select_related(
+        "course", "assignment"
+    )
+    if course_id:
+        enrollments = enrollments.filter(course_id=course_id)
+    by_user: dict[int, list[Enrollment]] = defaultdict(list)
+    for enrollment in enrollments:
+        by_user[enrollment.user_id].append(enrollment)
+    rows = [LearnerRow(m, by_user.get(m.user_id, [])) for m in memberships]
+    rows.sort(key=lambda row: vietnamese_name_sort_key(row.membership.user.full_name))
+    today = timezone.localdate()
+    groups = unit.get_children() if unit is not None else _report_units(viewer)
+    per_unit = [
+        (group, _figures_for([r for r in rows if r.membership.unit.path.startswith(group.path)], today))
+        for group in groups
+    ]
+    return Report(figures=_figures_for(rows, today), units=per_unit, learners=rows)
+
+
+def _report_units(viewer) -> list[OrgUnit]:
+    roots = scope_roots(viewer=viewer)
+    if len(roots) == 1:
+        return list(roots[0].get_children()) or roots
+    return roots

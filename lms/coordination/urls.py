@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="coordination_dashboard"),
+    path("export.csv", views.export_csv, name="coordination_export_csv"),
+    path("memberships/", views.memberships_pending, name="coordination_memberships"),
+    path("memberships/<int:membership_id>/confirm/", views.membership_confirm, name="coordination_membership_confirm"),
+    path("assignments/new/", views.assignment_new, name="coordination_assignment_new"),
+]

@@ -1,0 +1,120 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.assignments import AssignmentError, assignment_create
+from lms.orgunits.models import Membership, OrgUnit
+from lms.orgunits.selectors import is_coordinator, subtree_filter
+
+from .forms import AssignmentForm
+from .selectors import coordination_report, members_in_scope, scope_roots
+from .services import membership_confirm_and_assign
+
+
+def _coordinator_only(request):
+    if not (request.user.is_superuser or is_coordinator(user=request.user)):
+        raise PermissionDenied
+
+
+def _unit_in_scope(request, unit_id):
+    if not unit_id:
+        return None
+    unit = get_object_or_404(OrgUnit, pk=unit_id)
+    roots = scope_roots(viewer=request.user)
+    if not request.user.is_superuser and not any(unit.path.startswith(root.path) for root in roots):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+def dashboard(request):
+    _coordinator_only(request)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    report = coordination_report(viewer=request.user, unit=unit)
+    pending = members_in_scope(viewer=request.user, confirmed=False).count()
+    return render(request, "coordination/dashboard.html", {"report": report, "unit": unit, "pending": pending})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def export_csv(request):
+    """The learner list of the dashboard as CSV, streamed: codes stay text, Vietnamese headers."""
+    _coordinator_only(request)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    report = coordination_report(viewer=request.user, unit=unit)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"
+        yield writer.writerow(
+            ["Họ và tên", "Email", "Mã đơn vị", "Đơn vị", "Chức vụ", "Khoá học", "Tiến độ (%)", "Ngày hoàn thành"]
+        )
+        for row in report.learners:
+            user, member_unit = row.membership.user, row.membership.unit
+            base = [
+                user.full_name,
+                user.email,
+                f"'{member_unit.code}" if member_unit.code.isdigit() else member_unit.code,
+                member_unit.name,
+                user.get_position_display(),
+            ]
+            if not row.enrollments:
+                yield writer.writerow([*base, "", "", ""])
+            for enrollment in row.enrollments:
+                completed = enrollment.completed_at.strftime("%d/%m/%Y") if enrollment.completed_at else ""
+                yield writer.writerow([*base, enrollment.course.title, enrollment.progress_pct, completed])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hocso-bao-cao-hoc-vien.csv"'
+    return response
+
+
+@login_required
+def memberships_pending(request):
+    _coordinator_only(request)
+    pending = members_in_scope(viewer=request.user, confirmed=False).order_by("unit__path")
+    return render(request, "coordination/memberships.html", {"pending": pending})
+
+
+@require_POST
+@login_required
+def membership_confirm(request, membership_id: int):
+    _coordinator_only(request)
+    membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=membership_id)
+    enrolled = membership_confirm_and_assign(actor=request.user, membership=membership)
+    messages.success(
+        request,
+        _("Đã xác nhận %(name)s; ghi danh thêm %(n)s khoá được giao.") % {"name": membership.user, "n": enrolled},
+    )
+    return redirect("coordination_memberships")
+
+
+@login_required
+def assignment_new(request):
+    _coordinator_only(request)
+    roots = scope_roots(viewer=request.user)
+    units = OrgUnit.objects.filter(subtree_filter([r.path for r in roots])).order_by("path")
+    form = AssignmentForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = assignment_create(actor=request.user, **form.cleaned_data)
+        except AssignmentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Đã giao “%(title)s”: %(n)s lượt ghi danh.")
+                % {"title": assignment.title, "n": assignment.enrollments.count()},
+            )
+            return redirect("coordination_dashboard")
+    return render(request, "coordination/assignment_form.html", {"form": form})

@@ -1,0 +1,160 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from courses.assignments import AssignmentError, assignment_create, assignment_exception_set, assignment_status
+from courses.models import Enrollment, EnrollmentSource
+from courses.services import enrollment_create, lesson_complete
+from lms.audit.models import AuditEntry
+from lms.orgunits.models import Membership, MembershipSource
+from lms.orgunits.services import coordinator_scope_grant, membership_declare
+from tests.factories import UserFactory, course_lessons, make_course, make_province_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def member(unit, *, confirmed=True, name=None, **fields):
+    user = UserFactory(**({"full_name": name} if name else {}), **fields)
+    membership = membership_declare(user=user, unit=unit, source=MembershipSource.IMPORT)
+    if confirmed:
+        membership.confirmed_at = timezone.now()
+        membership.save()
+    return user
+
+
+@pytest.fixture
+def world(admin_user):
+    units = make_province_tree()
+    commune_a, commune_b = units["commune_a"], units["commune_b"]
+    coordinator_a, coordinator_b = UserFactory(email="dp.a@example.vn"), UserFactory(email="dp.b@example.vn")
+    coordinator_scope_grant(actor=admin_user, user=coordinator_a, unit=commune_a)
+    coordinator_scope_grant(actor=admin_user, user=coordinator_b, unit=commune_b)
+    a1 = member(commune_a, name="Nguyễn Văn Bình")
+    a2 = member(commune_a, name="Trần Thị An")
+    b1 = member(commune_b, name="Lê Văn Cường")
+    pending = member(commune_a, confirmed=False, name="Phạm Thị Dung")
+    return {**units, "ca": coordinator_a, "cb": coordinator_b, "a1": a1, "a2": a2, "b1": b1, "pending": pending}
+
+
+def test_sibling_coordinators_see_only_their_own_learners_everywhere(client, world):
+    client.force_login(world["ca"])
+    body = client.get("/coordinate/").content.decode()
+    assert "Nguyễn Văn Bình" in body and "Trần Thị An" in body and "Lê Văn Cường" not in body
+    assert "Phạm Thị Dung" not in body  # self-declared, not yet confirmed
+    exported = client.get("/coordinate/export.csv")
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    names = {row[0] for row in list(csv.reader(io.StringIO(text)))[1:]}
+    assert names == {"Nguyễn Văn Bình", "Trần Thị An"}
+    assert client.get(f"/coordinate/?unit={world['commune_b'].pk}").status_code == 403
+    assert client.get(f"/coordinate/export.csv?unit={world['commune_b'].pk}").status_code == 403
+    other_pending = Membership.objects.get(user=world["b1"])
+    assert client.post(f"/coordinate/memberships/{other_pending.pk}/confirm/").status_code == 403
+    client.force_login(world["cb"])
+    body = client.get("/coordinate/").content.decode()
+    assert "Lê Văn Cường" in body and "Nguyễn Văn Bình" not in body
+
+
+def test_learners_cannot_open_coordinator_pages(client, world):
+    client.force_login(world["a1"])
+    assert client.get("/coordinate/").status_code == 403
+    assert client.get("/coordinate/export.csv").status_code == 403
+
+
+def test_learner_list_is_sorted_by_given_name(client, world):
+    client.force_login(world["ca"])
+    body = client.get("/coordinate/").content.decode()
+    assert body.index("Trần Thị An") < body.index("Nguyễn Văn Bình")
+
+
+def test_assignment_enrols_confirmed_members_and_later_joiners_after_confirmation(client, world):
+    course = make_course(modules=1, lessons_per_module=1)
+    due = timezone.localdate() + timedelta(days=30)
+    assignment = assignment_create(
+        actor=world["ca"],
+        title="Đợt 1",
+        plan_reference="Kế hoạch số 138/KH-UBND",
+        courses=[course],
+        units=[world["commune_a"]],
+        due_date=due,
+    )
+    enrolled = set(Enrollment.objects.filter(assignment=assignment).values_list("user__full_name", flat=True))
+    assert enrolled == {"Nguyễn Văn Bình", "Trần Thị An"}
+    assert Enrollment.objects.filter(assignment=assignment, source=EnrollmentSource.ASSIGNMENT).count() == 2
+    client.force_login(world["ca"])
+    membership = Membership.objects.get(user=world["pending"])
+    client.post(f"/coordinate/memberships/{membership.pk}/confirm/")
+    assert Enrollment.objects.filter(assignment=assignment, user=world["pending"]).exists()
+    assert AuditEntry.objects.filter(action="membership.confirm").exists()
+    client.force_login(world["a1"])
+    body = client.get("/learn/").content.decode()
+    assert "Hạn hoàn thành: " + due.strftime("%d/%m/%Y") in body and "Kế hoạch số 138/KH-UBND" in body
+
+
+def test_assigning_outside_the_scope_is_refused(world):
+    course = make_course(modules=1, lessons_per_module=1)
+    with pytest.raises(AssignmentError, match="Ngoài phạm vi"):
+        assignment_create(
+            actor=world["ca"],
+            title="Sai phạm vi",
+            courses=[course],
+            units=[world["commune_b"]],
+            due_date=timezone.localdate(),
+        )
+    assert not Enrollment.objects.exists()
+
+
+def test_dashboard_figures_equal_independent_counts(client, world):
+    course = make_course(modules=1, lessons_per_module=1)
+    other = make_course("Khoá tự học", modules=1, lessons_per_module=1)
+    assignment_create(
+        actor=world["ca"],
+        title="Quá hạn",
+        courses=[course],
+        units=[world["commune_a"]],
+        due_date=timezone.localdate() - timedelta(days=1),
+    )
+    enrollment_create(user=world["a1"], course=other)
+    lesson_complete(user=world["a1"], lesson=course_lessons(other)[0])
+    lesson_complete(user=world["a2"], lesson=course_lessons(course)[0])
+    client.force_login(world["ca"])
+    body = client.get("/coordinate/").content.decode()
+    users = [world["a1"], world["a2"]]
+    enrollments = Enrollment.objects.filter(user__in=users)
+    completed = enrollments.filter(completed_at__isnull=False).count()
+    overdue = enrollments.filter(completed_at__isnull=True, assignment__due_date__lt=timezone.localdate()).count()
+    assert f'data-figure="learners">{len(users)}<' in body
+    assert f'data-figure="enrolled">{enrollments.values("user").distinct().count()}<' in body
+    assert f'data-figure="completed">{completed}<' in body
+    assert f'data-figure="completion">{round(100 * completed / enrollments.count())}%<' in body
+    assert f'data-figure="overdue">{overdue}<' in body and overdue == 1
+
+
+def test_exception_extends_or_exempts_and_status(world):
+    course = make_course(modules=1, lessons_per_module=1)
+    today = timezone.localdate()
+    assignment = assignment_create(
+        actor=world["ca"], title="Đợt 2", courses=[course], units=[world["commune_a"]], due_date=today
+    )
+    exception = assignment_exception_set(
+        actor=world["ca"],
+        assignment=assignment,
+        user=world["a1"],
+        kind="extension",
+        due_date=today + timedelta(days=10),
+        reason="Ốm",
+    )
+    assert exception.due_date == today + timedelta(days=10)
+    with pytest.raises(AssignmentError):
+        assignment_exception_set(
+            actor=world["ca"], assignment=assignment, user=world["b1"], kind="exemption", reason="x"
+        )
+    enrollment = Enrollment.objects.get(user=world["a2"], course=course)
+    assert (
+        assignment_status(enrollment=enrollment, due=today, exempted=False, today=today + timedelta(days=1))
+        == "overdue"
+    )
+    assert assignment_status(enrollment=enrollment, due=today, exempted=True) == "exempted"
+    assert assignment_status(enrollment=None, due=today, exempted=False, today=today) == "not_started"
