@@ -8,4 +8,6 @@ urlpatterns = [
     path("memberships/", views.memberships_pending, name="coordination_memberships"),
     path("memberships/<int:membership_id>/confirm/", views.membership_confirm, name="coordination_membership_confirm"),
     path("assignments/new/", views.assignment_new, name="coordination_assignment_new"),
+    path("import/", views.import_upload, name="coordination_import"),
+    path("import/<int:job_id>/", views.import_job, name="coordination_import_job"),
 ]

@@ -13,6 +13,8 @@ from lms.orgunits.models import Membership, OrgUnit
 from lms.orgunits.selectors import is_coordinator, subtree_filter
 
 from .forms import AssignmentForm
+from .importing import import_apply, import_preview
+from .models import ImportJob
 from .selectors import coordination_report, members_in_scope, scope_roots
 from .services import membership_confirm_and_assign
 
@@ -118,3 +120,40 @@ def assignment_new(request):
             )
             return redirect("coordination_dashboard")
     return render(request, "coordination/assignment_form.html", {"form": form})
+
+
+@login_required
+def import_upload(request):
+    _coordinator_only(request)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Hãy chọn tệp CSV hoặc XLSX.")
+        else:
+            try:
+                job = import_preview(actor=request.user, filename=upload.name, data=upload.read())
+            except ValueError as problem:
+                error = str(problem)
+            else:
+                return redirect("coordination_import_job", job_id=job.pk)
+    return render(request, "coordination/import_upload.html", {"error": error})
+
+
+@login_required
+def import_job(request, job_id: int):
+    _coordinator_only(request)
+    job = get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
+    if request.method == "POST":
+        try:
+            counts = import_apply(actor=request.user, job=job)
+        except ValueError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(
+                request,
+                _("Đã áp dụng: %(new)s tài khoản mới, %(update)s cập nhật, %(unchanged)s không đổi.") % counts,
+            )
+            return redirect("coordination_dashboard")
+    has_errors = any(row["outcome"] == "error" for row in job.rows)
+    return render(request, "coordination/import_job.html", {"job": job, "has_errors": has_errors})

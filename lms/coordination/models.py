@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    """A learner file a coordinator uploaded: previewed first, applied all-or-nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Xem trước")
+        APPLIED = "applied", _("Đã áp dụng")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    filename = models.CharField(max_length=255)
+    rows = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp nhập người học")
+        verbose_name_plural = _("tệp nhập người học")
+
+    def __str__(self) -> str:
+        return self.filename
