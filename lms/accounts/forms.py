@@ -54,7 +54,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "learner_group", "position", "phone", "language"]
+        fields = ["full_name", "learner_group", "position", "phone", "language", "reminder_emails"]
         help_texts = {"phone": _("Không bắt buộc.")}
 
     def __init__(self, *args, current_unit: OrgUnit | None = None, **kwargs):

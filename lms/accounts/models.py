@@ -69,6 +69,9 @@ class User(AbstractUser):
     consent_at = models.DateTimeField(_("đồng ý xử lý dữ liệu lúc"), null=True, blank=True)
     privacy_notice_version = models.CharField(_("phiên bản thông báo"), max_length=16, blank=True)
     anonymised_at = models.DateTimeField(_("ẩn danh hoá lúc"), null=True, blank=True)
+    reminder_emails = models.BooleanField(
+        _("nhận email nhắc hạn"), default=True, help_text=_("Nhắc trước hạn và khi quá hạn khoá học được giao.")
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -28,7 +28,7 @@ def register_anonymise_hook(name: str, hook: Callable[[User], None]) -> None:
 @transaction.atomic
 def profile_update(*, user: User, data: dict, unit: OrgUnit | None) -> User:
     """Save the learner's own profile; a changed unit becomes a new, unconfirmed membership."""
-    for field in ("full_name", "learner_group", "position", "phone", "language"):
+    for field in ("full_name", "learner_group", "position", "phone", "language", "reminder_emails"):
         if field in data:
             setattr(user, field, data[field])
     user.full_clean(exclude=["password"])

@@ -3,8 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoordinationConfig(AppConfig):
-    """Coordinators' pages: scoped completion reports, assignments, confirmations, exports."""
+    """Coordinators' pages: scoped completion reports, assignments, confirmations, imports, reminders."""
 
     name = "lms.coordination"
     label = "coordination"
     verbose_name = _("Điều phối đào tạo")
+
+    def ready(self) -> None:
+        from lms.accounts.personal_data import register_section
+
+        from .personal_data import reminder_rows
+
+        register_section(key="reminders", title=_("Email nhắc hạn đã gửi"), rows=reminder_rows)

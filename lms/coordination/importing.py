@@ -192,8 +192,9 @@ def import_apply(*, actor, job: ImportJob) -> dict[str, int]:
         user.save()
         _membership_confirmed(actor, user, org_unit_by_code(code=row.unit_code))
         assignments_apply_for_user(user=user)
-    job.status, job.applied_at = ImportJob.Status.APPLIED, timezone.now()
-    job.save(update_fields=["status", "applied_at"])
+    # The rows hold other people's data: once applied, keep only the counts (in the audit log).
+    job.status, job.applied_at, job.rows = ImportJob.Status.APPLIED, timezone.now(), []
+    job.save(update_fields=["status", "applied_at", "rows"])
     audit_record(actor=actor, action="learners.import", data={"file": job.filename, **counts})
     return counts
 

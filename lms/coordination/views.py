@@ -15,6 +15,7 @@ from lms.orgunits.selectors import is_coordinator, subtree_filter
 from .forms import AssignmentForm
 from .importing import import_apply, import_preview
 from .models import ImportJob
+from .reminders import unsubscribe_user_id
 from .selectors import coordination_report, members_in_scope, scope_roots
 from .services import membership_confirm_and_assign
 
@@ -157,3 +158,16 @@ def import_job(request, job_id: int):
             return redirect("coordination_dashboard")
     has_errors = any(row["outcome"] == "error" for row in job.rows)
     return render(request, "coordination/import_job.html", {"job": job, "has_errors": has_errors})
+
+
+def reminders_off(request, token: str):
+    """Turn reminder e-mails off from the link in a reminder (no login needed)."""
+    from django.contrib.auth import get_user_model
+
+    user_id = unsubscribe_user_id(token)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if request.method == "POST" and user is not None:
+        user.reminder_emails = False
+        user.save(update_fields=["reminder_emails"])
+        return render(request, "coordination/reminders_off.html", {"done": True})
+    return render(request, "coordination/reminders_off.html", {"valid": user is not None}, status=200 if user else 400)

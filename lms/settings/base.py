@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab  # noqa: F401  (documented for beat entries)
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .env import email_settings_from_url, env_bool, env_int, env_list, env_str
@@ -274,11 +274,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.tasks.close_overdue_attempts",
         "schedule": timedelta(minutes=1),
     },
+    "coordination-send-reminders": {
+        "task": "coordination.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Health check ---------------------------------------------------------------
 HEALTHZ_WORKER_WAIT_SECONDS = env_int("HEALTHZ_WORKER_WAIT_SECONDS", 5)
+
+# --- Reminders ---------------------------------------------------------------------
+REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)
+# Tests only: a pause after each sent reminder, so a worker can be killed mid-run.
+REMINDER_FAULT_INJECTION_DELAY = float(env_str("REMINDER_FAULT_INJECTION_DELAY", "0") or 0)
 
 # --- Personal data --------------------------------------------------------------
 PRIVACY_NOTICE_VERSION = "2026-01"

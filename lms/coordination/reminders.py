@@ -1,0 +1,117 @@
+"""Reminder e-mails: N days before an assignment's due date and once overdue.
+
+Each reminder is claimed (a ``ReminderClaim`` row under a unique constraint,
+committed) before it is sent, so no learner ever gets the same reminder twice,
+whatever happens to the worker. Learners can turn reminders off from the link
+in every e-mail (a signed token, no login needed).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from courses.models import AssignmentException, Enrollment, EnrollmentStatus, ExceptionKind
+
+from .models import ReminderClaim
+
+logger = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "hocso.reminders.off"
+
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_user_id(token: str) -> int | None:
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)["user"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+
+
+def due_reminders(*, today=None) -> list[tuple[Enrollment, str]]:
+    """(enrolment, kind) pairs that should get a reminder today and were not claimed yet."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
+    enrollments = (
+        Enrollment.objects.filter(
+            assignment__isnull=False,
+            completed_at__isnull=True,
+            user__is_active=True,
+            user__reminder_emails=True,
+            assignment__due_date__lte=soon,
+        )
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .select_related("user", "course", "assignment")
+        .order_by("pk")
+    )
+    exceptions = {
+        (e.assignment_id, e.user_id): e
+        for e in AssignmentException.objects.filter(assignment_id__in={en.assignment_id for en in enrollments})
+    }
+    claimed = set(
+        ReminderClaim.objects.filter(assignment__isnull=False).values_list("user_id", "assignment_id", "kind")
+    )
+    pending = []
+    for enrollment in enrollments:
+        exception = exceptions.get((enrollment.assignment_id, enrollment.user_id))
+        if exception and exception.kind == ExceptionKind.EXEMPTION:
+            continue
+        due = exception.due_date if exception and exception.due_date else enrollment.assignment.due_date
+        kind = "overdue" if today > due else "due_soon" if due <= soon else None
+        if kind and (enrollment.user_id, enrollment.assignment_id, kind) not in claimed:
+            pending.append((enrollment, kind))
+    return pending
+
+
+def reminders_send(*, today=None) -> int:
+    """Claim and send every due reminder; returns how many were sent."""
+    sent = 0
+    delay = float(getattr(settings, "REMINDER_FAULT_INJECTION_DELAY", 0) or 0)
+    seen: set[tuple[int, int, str]] = set()
+    for enrollment, kind in due_reminders(today=today):
+        key = (enrollment.user_id, enrollment.assignment_id, kind)
+        if key in seen:  # one reminder per assignment, even with several courses
+            continue
+        seen.add(key)
+        try:
+            with transaction.atomic():
+                claim = ReminderClaim.objects.create(user=enrollment.user, assignment=enrollment.assignment, kind=kind)
+        except IntegrityError:
+            continue  # claimed by another worker or an earlier run
+        try:
+            _send(enrollment, kind)
+        except Exception:
+            logger.exception("Reminder %s claimed but not sent (user %s)", claim.pk, enrollment.user_id)
+            continue
+        ReminderClaim.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+        sent += 1
+        if delay:
+            time.sleep(delay)
+    return sent
+
+
+def _send(enrollment: Enrollment, kind: str) -> None:
+    user = enrollment.user
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {
+        "user": user,
+        "enrollment": enrollment,
+        "kind": kind,
+        "course_url": base + reverse("course_continue", args=[enrollment.course_id]),
+        "unsubscribe_url": base + reverse("coordination_reminders_off", args=[unsubscribe_token(user)]),
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("coordination/email/reminder_subject.txt", context).strip()
+        body = render_to_string("coordination/email/reminder_message.txt", context)
+    send_mail(subject, body, None, [user.email])

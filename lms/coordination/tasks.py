@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .reminders import reminders_send
+
+
+@shared_task(name="coordination.tasks.send_reminders", ignore_result=True)
+def send_reminders() -> int:
+    """Beat (daily): due-soon and overdue reminders, each sent at most once."""
+    return reminders_send()

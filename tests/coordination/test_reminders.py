@@ -1,0 +1,100 @@
+import time
+from datetime import timedelta
+from email import message_from_bytes
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from courses.assignments import assignment_create, assignment_exception_set
+from lms.coordination.models import ReminderClaim
+from lms.coordination.reminders import reminders_send, unsubscribe_token
+from lms.orgunits.models import MembershipSource
+from lms.orgunits.services import coordinator_scope_grant, membership_declare
+from tests.factories import UserFactory, make_course, make_province_tree
+from tests.fixtures.worker import WorkerProcess, _purge_embedded_queue, wait_for
+
+# A queue of its own: no other worker of the test session may take these tasks.
+QUEUE = "reminders-test"
+
+
+def setup_assignment(admin_user, learners: int, *, due_in_days: int = 1):
+    units = make_province_tree()
+    coordinator = UserFactory()
+    coordinator_scope_grant(actor=admin_user, user=coordinator, unit=units["commune_a"])
+    users = []
+    for n in range(learners):
+        user = UserFactory(email=f"nhac{n}@example.vn")
+        membership = membership_declare(user=user, unit=units["commune_a"], source=MembershipSource.IMPORT)
+        membership.confirmed_at = timezone.now()
+        membership.save()
+        users.append(user)
+    assignment = assignment_create(
+        actor=coordinator,
+        title="Đợt nhắc hạn",
+        courses=[make_course(modules=1, lessons_per_module=1)],
+        units=[units["commune_a"]],
+        due_date=timezone.localdate() + timedelta(days=due_in_days),
+    )
+    return coordinator, assignment, users
+
+
+@pytest.mark.django_db
+def test_each_reminder_is_sent_once_and_respects_exemption_and_opt_out(client, admin_user):
+    coordinator, assignment, users = setup_assignment(admin_user, 3)
+    assignment_exception_set(actor=coordinator, assignment=assignment, user=users[0], kind="exemption", reason="Nghỉ")
+    assert reminders_send() == 2
+    assert reminders_send() == 0  # claimed: never again
+    assert sorted(m.to[0] for m in mail.outbox) == ["nhac1@example.vn", "nhac2@example.vn"]
+    assert "Sắp đến hạn" in mail.outbox[0].subject
+    link = f"/coordinate/reminders/off/{unsubscribe_token(users[1])}/"
+    assert link in mail.outbox[0].body or link in mail.outbox[1].body
+    client.post(link)
+    users[1].refresh_from_db()
+    assert users[1].reminder_emails is False
+    later = timezone.localdate() + timedelta(days=2)  # now overdue: only the subscribed learner hears
+    assert reminders_send(today=later) == 1 and mail.outbox[-1].to == ["nhac2@example.vn"]
+    assert "Quá hạn" in mail.outbox[-1].subject
+    assert client.get("/coordinate/reminders/off/sai-token/").status_code == 400
+
+
+@pytest.mark.integration
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_worker_restarted_mid_run_sends_no_reminder_twice(admin_user, tmp_path, django_db_blocker):
+    from lms.coordination.tasks import send_reminders
+
+    _coordinator, _assignment, users = setup_assignment(admin_user, 12)
+    outbox = tmp_path / "mail"
+    outbox.mkdir()
+    env = {"EMAIL_URL": f"file://{outbox}", "REMINDER_FAULT_INJECTION_DELAY": "0.4"}
+    _purge_embedded_queue()
+    worker = WorkerProcess(tmp_path / "w1.log", extra_env=env, pool="solo", queue=QUEUE)
+    worker.start()
+    try:
+        send_reminders.apply_async(queue=QUEUE)
+        assert wait_for(lambda: ReminderClaim.objects.filter(sent_at__isnull=False).count() >= 4, timeout=60), (
+            worker.log_text()[-2000:]
+        )
+        worker.kill()  # SIGKILL mid-run
+        claimed_at_kill = ReminderClaim.objects.count()
+        assert claimed_at_kill < len(users)
+    finally:
+        worker.stop()
+    restarted = WorkerProcess(tmp_path / "w2.log", extra_env=env, pool="solo", queue=QUEUE)
+    restarted.start()
+    try:
+        send_reminders.apply_async(queue=QUEUE)  # the next beat run
+        assert wait_for(lambda: ReminderClaim.objects.count() == len(users), timeout=90), restarted.log_text()[-2000:]
+        time.sleep(1)
+    finally:
+        restarted.stop()
+    recipients = []
+    for path in outbox.iterdir():
+        for chunk in path.read_bytes().split(b"-" * 79):
+            if chunk.strip():
+                recipients.append(message_from_bytes(chunk.strip())["To"])
+    assert len(recipients) == len(set(recipients)), "a learner got the same reminder twice"
+    unsent = ReminderClaim.objects.filter(sent_at__isnull=True).count()
+    assert unsent <= 1  # at most the one claimed when the worker died
+    assert len(recipients) == len(users) - unsent
