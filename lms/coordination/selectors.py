@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from courses.models import Enrollment, EnrollmentStatus
@@ -25,11 +25,19 @@ def scope_roots(*, viewer) -> list[OrgUnit]:
     return coordinator_scope_units(user=viewer)
 
 
-def members_in_scope(*, viewer, confirmed: bool = True) -> QuerySet[Membership]:
+def members_in_scope(*, viewer, confirmed: bool = True, as_of=None) -> QuerySet[Membership]:
+    """Memberships in the viewer's scope: current ones, or those valid on ``as_of`` (past reports:
+    transfers and merges after that day change nothing)."""
     roots = scope_roots(viewer=viewer)
-    memberships = Membership.objects.filter(end__isnull=True, user__is_active=True).select_related("user", "unit")
+    if as_of is None:
+        memberships = Membership.objects.filter(end__isnull=True, user__is_active=True)
+    else:
+        memberships = Membership.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=as_of))
+    memberships = memberships.select_related("user", "unit")
     if not viewer.is_superuser:
         memberships = memberships.filter(subtree_filter([r.path for r in roots], field="unit__path"))
+    if confirmed and as_of is not None:
+        return memberships.filter(confirmed_at__date__lte=as_of)
     return memberships.filter(confirmed_at__isnull=not confirmed)
 
 
@@ -76,9 +84,12 @@ class Report:
     learners: list[LearnerRow]
 
 
-def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int | None = None) -> Report:
-    """Headline figures, figures per top unit of the scope, and the learner list (sorted by given name)."""
-    memberships = members_in_scope(viewer=viewer)
+def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int | None = None, as_of=None) -> Report:
+    """Headline figures, figures per top unit of the scope, and the learner list (sorted by given name).
+
+    With ``as_of`` (a past day) it counts the memberships and enrolments of that day.
+    """
+    memberships = members_in_scope(viewer=viewer, as_of=as_of)
     if unit is not None:
         memberships = memberships.filter(unit__path__startswith=unit.path)
     memberships = list(memberships)
@@ -87,12 +98,16 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
     )
     if course_id:
         enrollments = enrollments.filter(course_id=course_id)
+    if as_of is not None:
+        enrollments = enrollments.filter(started_at__date__lte=as_of)
     by_user: dict[int, list[Enrollment]] = defaultdict(list)
     for enrollment in enrollments:
+        if as_of is not None and enrollment.completed_at and timezone.localdate(enrollment.completed_at) > as_of:
+            enrollment.completed_at = None  # not yet completed on that day
         by_user[enrollment.user_id].append(enrollment)
     rows = [LearnerRow(m, by_user.get(m.user_id, [])) for m in memberships]
     rows.sort(key=lambda row: vietnamese_name_sort_key(row.membership.user.full_name))
-    today = timezone.localdate()
+    today = as_of or timezone.localdate()
     groups = unit.get_children() if unit is not None else _report_units(viewer)
     per_unit = [
         (group, _figures_for([r for r in rows if r.membership.unit.path.startswith(group.path)], today))

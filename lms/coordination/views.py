@@ -39,9 +39,25 @@ def _unit_in_scope(request, unit_id):
 def dashboard(request):
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
-    report = coordination_report(viewer=request.user, unit=unit)
+    as_of = _as_of(request)
+    report = coordination_report(viewer=request.user, unit=unit, as_of=as_of)
     pending = members_in_scope(viewer=request.user, confirmed=False).count()
-    return render(request, "coordination/dashboard.html", {"report": report, "unit": unit, "pending": pending})
+    return render(
+        request, "coordination/dashboard.html", {"report": report, "unit": unit, "pending": pending, "as_of": as_of}
+    )
+
+
+def _as_of(request):
+    """``?as_of=dd/mm/yyyy`` (a past day, e.g. the end of a quarter) or None for today."""
+    from django import forms
+
+    value = request.GET.get("as_of")
+    if not value:
+        return None
+    try:
+        return forms.DateField().clean(value)
+    except forms.ValidationError:
+        return None
 
 
 class _Echo:

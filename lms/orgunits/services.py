@@ -123,3 +123,31 @@ def membership_confirm(*, actor, membership: Membership) -> Membership:
         data={"unit_code": membership.unit.code, "membership_id": membership.pk},
     )
     return membership
+
+
+@transaction.atomic
+def membership_transfer(*, actor, user, unit: OrgUnit, on=None) -> Membership:
+    """Move a learner to ``unit`` from ``on`` (default today): the old membership ends the day
+    before, the new one starts confirmed. Past reports of the old unit keep the learner."""
+    on = on or timezone.localdate()
+    current = Membership.objects.select_for_update().filter(user=user, end__isnull=True).first()
+    if current is not None and current.unit_id == unit.pk:
+        return current
+    if current is not None:
+        current.end = on - timezone.timedelta(days=1)
+        current.save(update_fields=["end"])
+    membership = Membership.objects.create(
+        user=user,
+        unit=unit,
+        start=on,
+        source=MembershipSource.COORDINATOR,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="membership.transfer",
+        target=user,
+        data={"from": current.unit.code if current else None, "to": unit.code, "on": on.isoformat()},
+    )
+    return membership

@@ -158,3 +158,34 @@ def test_exception_extends_or_exempts_and_status(world):
     )
     assert assignment_status(enrollment=enrollment, due=today, exempted=True) == "exempted"
     assert assignment_status(enrollment=None, due=today, exempted=False, today=today) == "not_started"
+
+
+def test_self_declared_learner_is_absent_until_confirmed_and_transfers_keep_past_reports(client, world, admin_user):
+    from datetime import date
+
+    from courses.services import enrollment_create
+    from lms.coordination.selectors import coordination_report
+    from lms.orgunits.services import membership_transfer
+
+    quarter_end = date(2026, 9, 30)
+    for user in (world["a1"], world["a2"]):
+        Membership.objects.filter(user=user).update(
+            start=date(2026, 7, 1), confirmed_at=timezone.make_aware(timezone.datetime(2026, 7, 1, 9))
+        )
+    course = make_course(modules=1, lessons_per_module=1)
+    enrollment_create(user=world["a1"], course=course)
+    Enrollment.objects.filter(user=world["a1"]).update(started_at=timezone.make_aware(timezone.datetime(2026, 8, 1)))
+    before = coordination_report(viewer=world["ca"], as_of=quarter_end).figures
+    assert (before.learners, before.enrolled) == (2, 1)
+    assert "Phạm Thị Dung" not in {
+        r.membership.user.full_name for r in coordination_report(viewer=world["ca"]).learners
+    }
+    membership_transfer(actor=admin_user, user=world["a1"], unit=world["commune_b"], on=date(2026, 10, 15))
+    after = coordination_report(viewer=world["ca"], as_of=quarter_end).figures
+    assert (after.learners, after.enrolled) == (before.learners, before.enrolled)
+    now = coordination_report(viewer=world["ca"]).figures
+    assert now.learners == 1
+    assert "Nguyễn Văn Bình" in {r.membership.user.full_name for r in coordination_report(viewer=world["cb"]).learners}
+    client.force_login(world["ca"])
+    body = client.get("/coordinate/", {"as_of": "30/09/2026"}).content.decode()
+    assert 'data-figure="learners">2<' in body
