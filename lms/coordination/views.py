@@ -70,7 +70,7 @@ def export_csv(request):
     """The learner list of the dashboard as CSV, streamed: codes stay text, Vietnamese headers."""
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
-    report = coordination_report(viewer=request.user, unit=unit)
+    report = coordination_report(viewer=request.user, unit=unit, as_of=_as_of(request))
     writer = csv.writer(_Echo())
 
     def rows():
@@ -96,6 +96,45 @@ def export_csv(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="hocso-bao-cao-hoc-vien.csv"'
     return response
+
+
+EXPORT_HEADERS = ["Họ và tên", "Email", "Mã đơn vị", "Đơn vị", "Chức vụ", "Khoá học", "Tiến độ (%)", "Ngày hoàn thành"]
+
+
+def _export_rows(report):
+    for row in report.learners:
+        user, member_unit = row.membership.user, row.membership.unit
+        base = [user.full_name, user.email, member_unit.code, member_unit.name, user.get_position_display()]
+        if not row.enrollments:
+            yield [*base, "", "", ""]
+        for enrollment in row.enrollments:
+            completed = enrollment.completed_at.strftime("%d/%m/%Y") if enrollment.completed_at else ""
+            yield [*base, enrollment.course.title, enrollment.progress_pct, completed]
+
+
+@login_required
+def export_xlsx(request):
+    """The learner list as XLSX, built in openpyxl's write-only mode (flat memory), codes as text."""
+    import tempfile
+
+    from django.http import FileResponse
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    _coordinator_only(request)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    report = coordination_report(viewer=request.user, unit=unit, as_of=_as_of(request))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Học viên")
+    sheet.append(EXPORT_HEADERS)
+    for values in _export_rows(report):
+        code = WriteOnlyCell(sheet, value=values[2])
+        code.number_format = "@"  # text: leading zeros stay
+        sheet.append([*values[:2], code, *values[3:]])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it after streaming
+    book.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename="hocso-bao-cao-hoc-vien.xlsx")
 
 
 @login_required

@@ -189,3 +189,17 @@ def test_self_declared_learner_is_absent_until_confirmed_and_transfers_keep_past
     client.force_login(world["ca"])
     body = client.get("/coordinate/", {"as_of": "30/09/2026"}).content.decode()
     assert 'data-figure="learners">2<' in body
+
+
+def test_xlsx_export_has_vietnamese_headers_codes_as_text_and_only_scope_rows(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(world["ca"])
+    response = client.get("/coordinate/export.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Họ và tên", "Email", "Mã đơn vị")
+    assert {row[0] for row in rows[1:]} == {"Nguyễn Văn Bình", "Trần Thị An"}
+    assert all(row[2] == "09325" for row in rows[1:])  # text, leading zero kept
