@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrollment, EnrollmentStatus
 from lms.orgunits.models import Membership, OrgUnit
@@ -55,10 +56,39 @@ class Figures:
         return round(100 * self.completed / self.enrollments) if self.enrollments else 0
 
 
+STATUS_LABELS = {
+    "not_started": _("chưa bắt đầu"),
+    "in_progress": _("đang học"),
+    "completed": _("hoàn thành"),
+    "overdue": _("quá hạn"),
+    "exempted": _("được miễn"),
+}
+
+
 @dataclass
 class LearnerRow:
     membership: Membership
     enrollments: list[Enrollment] = field(default_factory=list)
+    today: object = None
+
+    @property
+    def courses(self) -> list[tuple[Enrollment, str, str]]:
+        """(enrolment, status, label) — the status of an assigned course counts its due date."""
+        from courses.assignments import assignment_status
+
+        rows = []
+        for enrollment in self.enrollments:
+            due = enrollment.assignment.due_date if enrollment.assignment_id else None
+            if due is None:
+                status = (
+                    "completed"
+                    if enrollment.completed_at
+                    else ("in_progress" if enrollment.progress_pct or enrollment.last_activity_at else "not_started")
+                )
+            else:
+                status = assignment_status(enrollment=enrollment, due=due, exempted=False, today=self.today)
+            rows.append((enrollment, status, STATUS_LABELS[status]))
+        return rows
 
 
 def _figures_for(rows: list[LearnerRow], today) -> Figures:
@@ -105,7 +135,7 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
         if as_of is not None and enrollment.completed_at and timezone.localdate(enrollment.completed_at) > as_of:
             enrollment.completed_at = None  # not yet completed on that day
         by_user[enrollment.user_id].append(enrollment)
-    rows = [LearnerRow(m, by_user.get(m.user_id, [])) for m in memberships]
+    rows = [LearnerRow(m, by_user.get(m.user_id, []), as_of or timezone.localdate()) for m in memberships]
     rows.sort(key=lambda row: vietnamese_name_sort_key(row.membership.user.full_name))
     today = as_of or timezone.localdate()
     groups = unit.get_children() if unit is not None else _report_units(viewer)

@@ -1,0 +1,74 @@
+"""A province coordinator assigns a course to a commune; the learner sees it; the report follows."""
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from cms.services import site_home_ensure
+from courses.models import Enrollment
+from courses.services import lesson_complete
+from lms.orgunits.models import MembershipSource
+from lms.orgunits.services import coordinator_scope_grant, membership_declare
+from tests.factories import UserFactory, course_lessons, make_catalogue, make_course, make_province_tree
+
+pytestmark = [pytest.mark.browser, pytest.mark.embedded]
+PASSWORD = "Hoc-so-an-toan-2026"
+
+
+def login(page, base, email):
+    page.goto(base + "/accounts/logout/")
+    if page.get_by_role("button", name="Đăng xuất").count():
+        page.get_by_role("button", name="Đăng xuất").last.click()
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(base + "/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assign_learner_sees_deadline_report_moves_to_completed_and_export_opens(page, live_server, admin_user):
+    from django.utils import timezone
+
+    site_home_ensure()
+    units = make_province_tree()
+    course = make_course("Dịch vụ công trực tuyến", index=make_catalogue(), modules=1, lessons_per_module=1)
+    coordinator = UserFactory(email="dieuphoi.tinh@example.vn", password=PASSWORD)
+    coordinator_scope_grant(actor=admin_user, user=coordinator, unit=units["province"])
+    learner = UserFactory(email="canbo.xa@example.vn", full_name="Hà Thị Lan", password=PASSWORD)
+    membership = membership_declare(user=learner, unit=units["commune_a"], source=MembershipSource.IMPORT)
+    membership.confirmed_at = timezone.now()
+    membership.save()
+    base = live_server.url
+
+    login(page, base, coordinator.email)
+    page.goto(base + "/coordinate/assignments/new/")
+    page.get_by_label("Tên đợt giao").fill("Phổ cập dịch vụ công")
+    page.get_by_label("Căn cứ (kế hoạch)").fill("Kế hoạch số 138/KH-UBND")
+    page.get_by_label("Khoá học", exact=True).select_option(label="Dịch vụ công trực tuyến")
+    page.get_by_label("Đơn vị (gồm đơn vị trực thuộc)").select_option(label="Xã Tiên Du (09325)")
+    page.get_by_label("Hạn hoàn thành (dd/mm/yyyy)").fill("31/12/2099")
+    page.get_by_role("button", name="Giao").click()
+    page.wait_for_url(base + "/coordinate/")
+    assert page.locator('[data-status="not_started"]').filter(has_text="Dịch vụ công trực tuyến").count() == 1
+
+    login(page, base, learner.email)
+    page.goto(base + "/learn/")
+    assigned = page.locator("#assigned-heading").locator("xpath=..").inner_text()
+    assert "Dịch vụ công trực tuyến" in assigned and "31/12/2099" in assigned
+    lesson_complete(user=learner, lesson=course_lessons(course)[0])
+    assert Enrollment.objects.get(user=learner).completed_at is not None
+
+    login(page, base, coordinator.email)
+    page.goto(base + "/coordinate/")
+    assert page.locator('[data-status="completed"]').count() == 1
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải Excel").click()
+    assert download.value.suggested_filename == "hocso-bao-cao-hoc-vien.xlsx"
+    with open(download.value.path(), "rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("Hà Thị Lan", "canbo.xa@example.vn", "09325")
+    assert rows[1][5] == "Dịch vụ công trực tuyến" and re.match(r"\d\d/\d\d/\d{4}", rows[1][7])
