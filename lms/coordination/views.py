@@ -3,6 +3,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,9 +43,9 @@ def dashboard(request):
     as_of = _as_of(request)
     report = coordination_report(viewer=request.user, unit=unit, as_of=as_of)
     pending = members_in_scope(viewer=request.user, confirmed=False).count()
-    return render(
-        request, "coordination/dashboard.html", {"report": report, "unit": unit, "pending": pending, "as_of": as_of}
-    )
+    learners = Paginator(report.learners, 100).get_page(request.GET.get("p"))
+    context = {"report": report, "unit": unit, "pending": pending, "as_of": as_of, "learners": learners}
+    return render(request, "coordination/dashboard.html", context)
 
 
 def _as_of(request):
@@ -74,24 +75,10 @@ def export_csv(request):
     writer = csv.writer(_Echo())
 
     def rows():
-        yield "\ufeff"
-        yield writer.writerow(
-            ["Họ và tên", "Email", "Mã đơn vị", "Đơn vị", "Chức vụ", "Khoá học", "Tiến độ (%)", "Ngày hoàn thành"]
-        )
-        for row in report.learners:
-            user, member_unit = row.membership.user, row.membership.unit
-            base = [
-                user.full_name,
-                user.email,
-                f"'{member_unit.code}" if member_unit.code.isdigit() else member_unit.code,
-                member_unit.name,
-                user.get_position_display(),
-            ]
-            if not row.enrollments:
-                yield writer.writerow([*base, "", "", ""])
-            for enrollment in row.enrollments:
-                completed = enrollment.completed_at.strftime("%d/%m/%Y") if enrollment.completed_at else ""
-                yield writer.writerow([*base, enrollment.course.title, enrollment.progress_pct, completed])
+        yield "\ufeff"  # Excel opens UTF-8 Vietnamese correctly with a BOM
+        yield writer.writerow(EXPORT_HEADERS)
+        for values in _export_rows(report):
+            yield writer.writerow(values)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="hocso-bao-cao-hoc-vien.csv"'
@@ -109,7 +96,7 @@ def _export_rows(report):
             yield [*base, "", "", ""]
         for enrollment in row.enrollments:
             completed = enrollment.completed_at.strftime("%d/%m/%Y") if enrollment.completed_at else ""
-            yield [*base, enrollment.course.title, enrollment.progress_pct, completed]
+            yield [*base, enrollment.course_title, enrollment.progress_pct, completed]
 
 
 @login_required
