@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.assignments import AssignmentError, assignment_create
+from courses.models import CoursePage
+from lms.accounts.models import LearnerGroup, Position
 from lms.orgunits.models import Membership, OrgUnit
 from lms.orgunits.selectors import is_coordinator, subtree_filter
 
@@ -17,7 +19,7 @@ from .forms import AssignmentForm
 from .importing import import_apply, import_preview
 from .models import ImportJob
 from .reminders import unsubscribe_user_id
-from .selectors import coordination_report, members_in_scope, scope_roots
+from .selectors import STATUS_LABELS, coordination_report, members_in_scope, scope_roots
 from .services import membership_confirm_and_assign
 
 
@@ -41,11 +43,42 @@ def dashboard(request):
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
     as_of = _as_of(request)
-    report = coordination_report(viewer=request.user, unit=unit, as_of=as_of)
+    report = coordination_report(viewer=request.user, unit=unit, as_of=as_of, course_id=_int(request.GET.get("course")))
     pending = members_in_scope(viewer=request.user, confirmed=False).count()
-    learners = Paginator(report.learners, 100).get_page(request.GET.get("p"))
-    context = {"report": report, "unit": unit, "pending": pending, "as_of": as_of, "learners": learners}
+    rows = _filtered(report.learners, request.GET)
+    learners = Paginator(rows, 100).get_page(request.GET.get("p"))
+    context = {
+        "report": report,
+        "unit": unit,
+        "pending": pending,
+        "as_of": as_of,
+        "learners": learners,
+        "filters": request.GET,
+        "groups": LearnerGroup.choices,
+        "positions": Position.choices,
+        "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
+        "statuses": list(STATUS_LABELS.items()),
+    }
     return render(request, "coordination/dashboard.html", context)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _filtered(rows, params):
+    """Learner-list filters: learner group, position, status of any course."""
+    group, position, status = params.get("group"), params.get("position"), params.get("status")
+    if group:
+        rows = [r for r in rows if r.membership.user.learner_group == group]
+    if position:
+        rows = [r for r in rows if r.membership.user.position == position]
+    if status:
+        rows = [r for r in rows if any(s == status for _e, s, _label in r.courses)]
+    return rows
 
 
 def _as_of(request):

@@ -203,3 +203,23 @@ def test_xlsx_export_has_vietnamese_headers_codes_as_text_and_only_scope_rows(cl
     assert rows[0][:3] == ("Họ và tên", "Email", "Mã đơn vị")
     assert {row[0] for row in rows[1:]} == {"Nguyễn Văn Bình", "Trần Thị An"}
     assert all(row[2] == "09325" for row in rows[1:])  # text, leading zero kept
+
+
+def test_learner_list_filters_by_group_position_and_status(client, world):
+    from lms.accounts.models import User
+
+    User.objects.filter(pk=world["a1"].pk).update(learner_group="vien_chuc", position="van_thu")
+    course = make_course(modules=1, lessons_per_module=1)
+    enrollment_create(user=world["a2"], course=course)
+    lesson_complete(user=world["a2"], lesson=course_lessons(course)[0])
+    client.force_login(world["ca"])
+
+    def names(**params):
+        body = client.get("/coordinate/", params).content.decode()
+        return {name for name in ("Nguyễn Văn Bình", "Trần Thị An") if f"<td>{name}</td>" in body}
+
+    assert names() == {"Nguyễn Văn Bình", "Trần Thị An"}
+    assert names(group="vien_chuc") == {"Nguyễn Văn Bình"}
+    assert names(position="van_thu") == {"Nguyễn Văn Bình"}
+    assert names(status="completed") == {"Trần Thị An"}
+    assert names(course=course.pk, status="completed") == {"Trần Thị An"}
