@@ -21,6 +21,7 @@ from courses.selectors import course_outline
 from courses.services import enrollment_create, lesson_complete
 from lms.accounts.models import LearnerGroup, Position, User
 from lms.accounts.services import editor_role_grant
+from lms.coordination.demo import demo_coordination_load
 from lms.orgunits.importing import org_units_import_csv
 from lms.orgunits.models import Membership, MembershipSource, OrgUnit
 from lms.orgunits.selectors import org_unit_by_code
@@ -110,6 +111,9 @@ class Command(BaseCommand):
             demo_catalogue_load(home=home)
             demo_quizzes_load()
             self._learning_progress()
+            accounts += demo_coordination_load(
+                admin=User.objects.get(email="admin@hocso.local"), password=DEMO_PASSWORD
+            )
         self._enqueue_background_work()
         for role, email in accounts:
             self.stdout.write(f"{role}: {email} / {DEMO_PASSWORD}")

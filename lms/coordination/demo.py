@@ -1,0 +1,97 @@
+"""Demo data for coordinators: a coordinator per agency, learners across units, two assignments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from courses.assignments import assignment_create
+from courses.models import Assignment, CoursePage
+from courses.selectors import course_outline
+from courses.services import lesson_complete
+from lms.accounts.models import LearnerGroup, Position, User
+from lms.orgunits.models import Membership, MembershipSource, OrgUnit, UnitKind
+from lms.orgunits.services import coordinator_scope_grant, membership_declare
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Mai", "Nam", "Oanh", "Phúc", "Quân", "Thảo"]
+
+
+@transaction.atomic
+def demo_coordination_load(*, admin: User, password: str, learners_per_unit: int = 3) -> list[tuple[str, str]]:
+    """Idempotent. Returns (role, email) lines for the new demo coordinator accounts."""
+    printed = []
+    agencies = OrgUnit.objects.filter(kind=UnitKind.AGENCY, valid_to__isnull=True).order_by("path")
+    for agency in agencies:
+        email = f"dieuphoi.{agency.code.split('.')[-1].lower()}@hocso.local"
+        user = _account(email, f"Điều phối {agency.name}", agency, password)
+        coordinator_scope_grant(actor=admin, user=user, unit=agency, reason="seed_demo")
+        printed.append((f"coordinator ({agency.name})", email))
+    leaves = OrgUnit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.DIVISION], valid_to__isnull=True).order_by(
+        "path"
+    )
+    number = 0
+    for unit in leaves:
+        for _ in range(learners_per_unit):
+            name = f"{FAMILY[number % 10]} {MIDDLE[number % 6]} {GIVEN[number % 14]}"
+            group = LearnerGroup.NGUOI_DAN if unit.kind == UnitKind.COMMUNE and number % 2 else LearnerGroup.CONG_CHUC
+            user = _account(f"hocvien{number:03d}@hocso.local", name, unit, password, group=group)
+            number += 1
+    _assignments(admin)
+    return printed
+
+
+def _account(email, full_name, unit, password, *, group=LearnerGroup.CONG_CHUC) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            full_name=full_name,
+            learner_group=group,
+            position=Position.CHUYEN_VIEN,
+            consent_at=timezone.now(),
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if not Membership.objects.filter(user=user, end__isnull=True).exists():
+        membership = membership_declare(user=user, unit=unit, source=MembershipSource.IMPORT)
+        membership.confirmed_at = timezone.now()
+        membership.save(update_fields=["confirmed_at"])
+    return user
+
+
+def _assignments(admin: User) -> None:
+    province = OrgUnit.objects.filter(kind=UnitKind.PROVINCE, valid_to__isnull=True).first()
+    services = CoursePage.objects.filter(slug__startswith="dich-vu-cong").first()
+    drafting = CoursePage.objects.filter(slug__startswith="soan-thao").first()
+    today = timezone.localdate()
+    if province and services and not Assignment.objects.filter(title="Phổ cập dịch vụ công trực tuyến").exists():
+        assignment_create(
+            actor=admin,
+            title="Phổ cập dịch vụ công trực tuyến",
+            plan_reference="Kế hoạch số 138/KH-UBND",
+            courses=[services],
+            units=[province],
+            due_date=today + timedelta(days=60),
+        )
+    agencies = list(OrgUnit.objects.filter(kind=UnitKind.AGENCY, valid_to__isnull=True))
+    if agencies and drafting and not Assignment.objects.filter(title="Bồi dưỡng soạn thảo văn bản").exists():
+        assignment = assignment_create(
+            actor=admin,
+            title="Bồi dưỡng soạn thảo văn bản",
+            plan_reference="Kế hoạch số 45/KH-SNV",
+            courses=[drafting],
+            units=agencies,
+            due_date=today - timedelta(days=10),
+        )
+        # Some learners are well under way, a few finished before the deadline.
+        lessons = [
+            lesson for lesson in course_outline(drafting).lessons if lesson.specific_class.__name__ != "QuizPage"
+        ]
+        for index, enrollment in enumerate(assignment.enrollments.select_related("user").order_by("pk")):
+            for lesson in lessons[: index % (len(lessons) + 1)]:
+                lesson_complete(user=enrollment.user, lesson=lesson)
