@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -115,3 +116,40 @@ def _send(enrollment: Enrollment, kind: str) -> None:
         subject = render_to_string("coordination/email/reminder_subject.txt", context).strip()
         body = render_to_string("coordination/email/reminder_message.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+def digests_send(*, today=None) -> int:
+    """Weekly digest for every coordinator (one per ISO week, claimed before sending)."""
+    from lms.orgunits.models import CoordinatorScope
+
+    from .selectors import coordination_report
+
+    today = today or timezone.localdate()
+    year, week, _day = today.isocalendar()
+    kind = f"digest-{year}-W{week:02d}"
+    sent = 0
+    coordinators = (
+        get_user_model()
+        .objects.filter(pk__in=CoordinatorScope.objects.values("user_id"), is_active=True)
+        .order_by("pk")
+    )
+    for user in coordinators:
+        try:
+            with transaction.atomic():
+                claim = ReminderClaim.objects.create(user=user, assignment=None, kind=kind)
+        except IntegrityError:
+            continue
+        report = coordination_report(viewer=user)
+        dashboard_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("coordination_dashboard")
+        context = {"user": user, "report": report, "dashboard_url": dashboard_url}
+        try:
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                subject = render_to_string("coordination/email/digest_subject.txt", context).strip()
+                body = render_to_string("coordination/email/digest_message.txt", context)
+            send_mail(subject, body, None, [user.email])
+        except Exception:
+            logger.exception("Digest %s claimed but not sent (user %s)", claim.pk, user.pk)
+            continue
+        ReminderClaim.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent

@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    "coordination-send-digests": {
+        "task": "coordination.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=45, day_of_week=1),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -98,3 +98,15 @@ def test_worker_restarted_mid_run_sends_no_reminder_twice(admin_user, tmp_path, 
     unsent = ReminderClaim.objects.filter(sent_at__isnull=True).count()
     assert unsent <= 1  # at most the one claimed when the worker died
     assert len(recipients) == len(users) - unsent
+
+
+@pytest.mark.django_db
+def test_weekly_digest_once_per_coordinator_per_week(admin_user):
+    from lms.coordination.reminders import digests_send
+
+    coordinator, _assignment, _users = setup_assignment(admin_user, 2)
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    assert digests_send(today=monday) == 1
+    assert digests_send(today=monday + timedelta(days=3)) == 0  # same ISO week
+    assert mail.outbox[-1].to == [coordinator.email] and "Người học: 2" in mail.outbox[-1].body
+    assert digests_send(today=monday + timedelta(days=7)) == 1
