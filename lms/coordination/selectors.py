@@ -123,6 +123,11 @@ class Report:
     figures: Figures
     units: list[tuple[OrgUnit, Figures]]
     learners: list[LearnerRow]
+    by_month: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def month_max(self) -> int:
+        return max((count for _month, count in self.by_month), default=0) or 1
 
 
 def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int | None = None, as_of=None) -> Report:
@@ -180,7 +185,26 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
                 grouped[group.path].append(row)
                 break
     per_unit = [(group, _figures_for(grouped[group.path], today)) for group in groups]
-    return Report(figures=_figures_for(rows, today), units=per_unit, learners=rows)
+    return Report(
+        figures=_figures_for(rows, today), units=per_unit, learners=rows, by_month=_completions_by_month(by_user, today)
+    )
+
+
+def _completions_by_month(by_user: dict[int, list[EnrollmentFact]], today) -> list[tuple[str, int]]:
+    """Completions in each of the last 12 months (for the chart), oldest first."""
+    months = []
+    year, month = today.year, today.month
+    for _month in range(12):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    counts = dict.fromkeys(months, 0)
+    for facts in by_user.values():
+        for fact in facts:
+            if fact.completed_at:
+                local = timezone.localtime(fact.completed_at)
+                if (local.year, local.month) in counts:
+                    counts[(local.year, local.month)] += 1
+    return [(f"{m:02d}/{y}", counts[(y, m)]) for y, m in reversed(months)]
 
 
 def _report_units(viewer) -> list[OrgUnit]:

@@ -223,3 +223,14 @@ def test_learner_list_filters_by_group_position_and_status(client, world):
     assert names(position="van_thu") == {"Nguyễn Văn Bình"}
     assert names(status="completed") == {"Trần Thị An"}
     assert names(course=course.pk, status="completed") == {"Trần Thị An"}
+
+
+def test_dashboard_charts_are_inline_svg_with_this_months_completions(client, world):
+    course = make_course(modules=1, lessons_per_module=1)
+    enrollment_create(user=world["a1"], course=course)
+    lesson_complete(user=world["a1"], lesson=course_lessons(course)[0])
+    client.force_login(world["ca"])
+    body = client.get("/coordinate/").content.decode()
+    month = timezone.localdate().strftime("%m/%Y")
+    assert "<svg" in body and f"<title>{month}: 1</title>" in body
+    assert "cdn" not in body.lower()
