@@ -9,6 +9,7 @@ urlpatterns = [
     path("memberships/", views.memberships_pending, name="coordination_memberships"),
     path("memberships/<int:membership_id>/confirm/", views.membership_confirm, name="coordination_membership_confirm"),
     path("assignments/new/", views.assignment_new, name="coordination_assignment_new"),
+    path("learners/<int:user_id>/", views.learner_detail, name="coordination_learner"),
     path("import/", views.import_upload, name="coordination_import"),
     path("reminders/off/<str:token>/", views.reminders_off, name="coordination_reminders_off"),
     path("import/<int:job_id>/", views.import_job, name="coordination_import_job"),

@@ -246,3 +246,27 @@ def reminders_off(request, token: str):
         user.save(update_fields=["reminder_emails"])
         return render(request, "coordination/reminders_off.html", {"done": True})
     return render(request, "coordination/reminders_off.html", {"valid": user is not None}, status=200 if user else 400)
+
+
+@login_required
+def learner_detail(request, user_id: int):
+    """One learner's units, courses and quiz attempts — only for coordinators whose scope holds them."""
+    from django.contrib.auth import get_user_model
+    from django.http import Http404
+
+    from courses.models import Enrollment
+    from lms.orgunits.selectors import users_visible_to
+    from quizzes.models import Attempt
+
+    _coordinator_only(request)
+    visible = users_visible_to(viewer=request.user).filter(pk=user_id)
+    learner = get_user_model().objects.filter(pk__in=visible.values("pk")).first()
+    if learner is None:
+        raise Http404
+    context = {
+        "learner": learner,
+        "memberships": learner.memberships.select_related("unit").order_by("-start"),
+        "enrollments": Enrollment.objects.filter(user=learner).select_related("course", "assignment"),
+        "attempts": Attempt.objects.filter(user=learner).select_related("quiz").order_by("-started_at")[:50],
+    }
+    return render(request, "coordination/learner_detail.html", context)

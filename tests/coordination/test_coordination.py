@@ -216,7 +216,7 @@ def test_learner_list_filters_by_group_position_and_status(client, world):
 
     def names(**params):
         body = client.get("/coordinate/", params).content.decode()
-        return {name for name in ("Nguyễn Văn Bình", "Trần Thị An") if f"<td>{name}</td>" in body}
+        return {name for name in ("Nguyễn Văn Bình", "Trần Thị An") if f">{name}</a></td>" in body}
 
     assert names() == {"Nguyễn Văn Bình", "Trần Thị An"}
     assert names(group="vien_chuc") == {"Nguyễn Văn Bình"}
@@ -234,3 +234,12 @@ def test_dashboard_charts_are_inline_svg_with_this_months_completions(client, wo
     month = timezone.localdate().strftime("%m/%Y")
     assert "<svg" in body and f"<title>{month}: 1</title>" in body
     assert "cdn" not in body.lower()
+
+
+def test_learner_detail_only_within_scope(client, world):
+    client.force_login(world["ca"])
+    body = client.get(f"/coordinate/learners/{world['a1'].pk}/").content.decode()
+    assert "Nguyễn Văn Bình" in body
+    assert client.get(f"/coordinate/learners/{world['b1'].pk}/").status_code == 404
+    client.force_login(world["a2"])
+    assert client.get(f"/coordinate/learners/{world['a1'].pk}/").status_code == 403
