@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CertificatesConfig(AppConfig):
-    """Signed PDF certificates and their verification (built in the Certificates issue)."""
+    """Signed PDF certificates, issued by the worker after a completion, and their public verification."""
 
     name = "certificates"
     verbose_name = _("Chứng chỉ")
+
+    def ready(self) -> None:
+        from courses.completion import register_completion_hook
+
+        from . import personal_data
+        from .hooks import on_completion
+
+        register_completion_hook("certificate_request", on_completion)
+        personal_data.register()

@@ -35,6 +35,7 @@ urlpatterns = [
     path("language/", account_views.language_switch, name="language_switch"),
     path("privacy/", account_views.privacy_notice, name="privacy_notice"),
     path("learn/", include("courses.urls")),
+    path("", include("certificates.urls")),
     path("quiz/", include("quizzes.urls")),
     path("coordinate/", include("lms.coordination.urls")),
     path("search/", course_views.search, name="search"),

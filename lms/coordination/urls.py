@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="coordination_dashboard"),
     path("export.csv", views.export_csv, name="coordination_export_csv"),
     path("export.xlsx", views.export_xlsx, name="coordination_export_xlsx"),
+    path("report.pdf", views.report_pdf, name="coordination_report_pdf"),
     path("memberships/", views.memberships_pending, name="coordination_memberships"),
     path("memberships/<int:membership_id>/confirm/", views.membership_confirm, name="coordination_membership_confirm"),
     path("assignments/new/", views.assignment_new, name="coordination_assignment_new"),

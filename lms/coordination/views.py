@@ -270,3 +270,39 @@ def learner_detail(request, user_id: int):
         "attempts": Attempt.objects.filter(user=learner).select_related("quiz").order_by("-started_at")[:50],
     }
     return render(request, "coordination/learner_detail.html", context)
+
+
+@login_required
+def report_pdf(request):
+    """A printable "Báo cáo" in the Decree 30/2020 layout summarising completion by unit."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from certificates.rendering import decree30_date, pdf_from_html
+    from lms.text import normalize_nfc
+
+    _coordinator_only(request)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    as_of = _as_of(request)
+    report = coordination_report(viewer=request.user, unit=unit, as_of=as_of)
+    roots = scope_roots(viewer=request.user)
+    agency = unit or (roots[0] if roots else None)
+    parent = agency.get_parent() if agency is not None else None
+    province = agency.get_root() if agency is not None else None
+    context = {
+        "report": report,
+        "as_of": as_of,
+        "agency_name": agency.name if agency else "",
+        "agency_code": (agency.code.split(".")[-1] if agency else "").upper(),
+        "parent_name": (parent.name if parent else "Ủy ban nhân dân"),
+        "place": (province.name.replace("Tỉnh ", "").split(" (")[0] if province else ""),
+        "date_text": decree30_date(timezone.localdate()),
+        "recipient": parent.name if parent else "Ủy ban nhân dân tỉnh",
+        "signer_title": request.user.get_position_display() or "Người lập báo cáo",
+        "signer_name": request.user.full_name,
+    }
+    pdf = pdf_from_html(normalize_nfc(render_to_string("coordination/pdf/report.html", context)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="bao-cao-boi-duong-ky-nang-so.pdf"'
+    return response

@@ -309,3 +309,71 @@ LOGGING = {
 }
 
 SITE_NAME = _("Học Số")
+
+# --- Certificates ---------------------------------------------------------------
+# Issuer key and certificate (PKCS#12). ``manage.py certificates_issuer_create``
+# writes a self-signed development issuer here; production points the path at
+# the organisation's real one and passes its passphrase through the environment.
+CERTIFICATE_ISSUER_PKCS12 = env_str("CERTIFICATE_ISSUER_PKCS12", str(VAR_DIR / "certificates" / "issuer-dev.p12"))
+CERTIFICATE_ISSUER_PASSPHRASE = env_str("CERTIFICATE_ISSUER_PASSPHRASE", "")
+# Room for the CMS signature in the PDF (bytes): fixed, so pyHanko skips its
+# size-estimating dry run. 8 KiB holds a P-256 or RSA-4096 signature with a
+# chain of three certificates.
+CERTIFICATE_SIGNATURE_BYTES_RESERVED = env_int("CERTIFICATE_SIGNATURE_BYTES_RESERVED", 8192)
+# Signed PDFs: a private folder outside MEDIA_ROOT (downloads are access-checked,
+# never a public media URL). CERTIFICATE_STORAGE_ALIAS names a STORAGES alias
+# instead, e.g. an S3 bucket configured with django-storages.
+CERTIFICATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env_str("CERTIFICATE_PDF_ROOT", str(VAR_DIR / "private"))},
+}
+CERTIFICATE_STORAGE_ALIAS = env_str("CERTIFICATE_STORAGE_ALIAS", "")
+# Absolute links in PDFs (QR code) and e-mails.
+CERTIFICATE_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Rendering: retries of transient errors (exponential backoff capped at
+# CERTIFICATE_RETRY_BACKOFF_MAX seconds), then ``failed``.
+CERTIFICATE_RENDER_MAX_RETRIES = env_int("CERTIFICATE_RENDER_MAX_RETRIES", 5)
+CERTIFICATE_RETRY_BACKOFF_MAX = env_int("CERTIFICATE_RETRY_BACKOFF_MAX", 300)
+# The sweeper re-enqueues ``pending`` certificates whose last enqueue is older
+# than this: the only recovery path with the filesystem transport (it deletes a
+# message on delivery), a second one with Redis.
+CERTIFICATE_PENDING_SWEEP_AGE = env_int("CERTIFICATE_PENDING_SWEEP_AGE", 300)
+CERTIFICATE_EXPIRY_REMINDER_DAYS = env_int("CERTIFICATE_EXPIRY_REMINDER_DAYS", 30)
+# Public verification: lookups per client IP (fixed window, shared cache).
+CERTIFICATE_VERIFY_RATE = env_str("CERTIFICATE_VERIFY_RATE", "30/60")  # requests / seconds
+# Queue of the render task; empty = Celery's default queue. A busy deployment
+# gives rendering its own queue and worker (``celery worker -Q certificates``).
+CERTIFICATE_TASK_QUEUE = env_str("CERTIFICATE_TASK_QUEUE", "")
+# How long the pool waits for a killed child's result before redelivering its
+# task (WorkerLostError → requeued: acks_late + reject_on_worker_lost). Celery's default.
+CELERY_WORKER_LOST_WAIT = float(env_str("CELERY_WORKER_LOST_WAIT", "10") or 10)
+# Fault injection for the kill tests: seconds to sleep between rendering and
+# storing. Honoured only when set; never set it in production.
+CERTIFICATE_FAULT_RENDER_DELAY = float(env_str("CERTIFICATE_FAULT_RENDER_DELAY", "0") or 0)
+
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Redis keeps a delivered, unacknowledged message in its "unacked" set and
+    # gives it to another worker only after ``visibility_timeout``: it must be
+    # longer than the longest task plus every retry countdown (render: 180 s
+    # hard limit, retries back off to at most CERTIFICATE_RETRY_BACKOFF_MAX;
+    # an ETA message waits unacked in the worker). Every
+    # ``unacked_restore_interval`` × ``unacked_restore_throttle`` seconds a
+    # worker scans for such messages and puts them back on the queue.
+    # ``socket_connect_timeout`` keeps a publish during a Redis outage short;
+    # the caller logs it and the sweeper recovers the work.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 6),
+        "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2),
+    }
+
+CELERY_BEAT_SCHEDULE["certificates-pending-sweep"] = {
+    "task": "certificates.tasks.certificates_pending_sweep",
+    "schedule": timedelta(seconds=60),
+}
+CELERY_BEAT_SCHEDULE["certificates-expiry"] = {
+    "task": "certificates.tasks.certificates_expiry_process",
+    "schedule": crontab(hour=6, minute=15),
+}

@@ -52,6 +52,7 @@ def test_every_table_holding_a_user_reference_is_exported_or_documented(full_lea
         "audit_auditentry": "audit",
         "courses_enrollment": "enrollments",
         "courses_pathcompletion": "path_completions",
+        "certificates_certificate": "certificates",
         "quizzes_attempt": "quiz_attempts",
         "quizzes_quizoverride": "quiz_overrides",
         "courses_assignment": "assignments",

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
+from certificates.demo import demo_certificates_ensure
 from cms.models import SiteSettings
 from cms.services import site_home_ensure
 from courses.demo import demo_catalogue_load, demo_course_files
@@ -114,6 +115,8 @@ class Command(BaseCommand):
             accounts += demo_coordination_load(
                 admin=User.objects.get(email="admin@hocso.local"), password=DEMO_PASSWORD
             )
+        # Certificates for the demo completions: the issuer key and template, then enqueue only.
+        demo_certificates_ensure()
         self._enqueue_background_work()
         for role, email in accounts:
             self.stdout.write(f"{role}: {email} / {DEMO_PASSWORD}")

@@ -1,0 +1,172 @@
+"""Reads: a learner's certificates, access to a PDF, templates, the public verification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from lms.orgunits.selectors import is_coordinator, users_visible_to
+
+from .codes import code_display, code_normalise
+from .models import Certificate, CertificateRegeneration, CertificateStatus, CertificateTemplate
+
+
+def certificates_of(*, user) -> QuerySet[Certificate]:
+    """ "Chứng chỉ của tôi": every certificate of ``user`` but superseded ones, newest first."""
+    return (
+        Certificate.objects.filter(user=user)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .select_related("issuer_key")
+        .order_by("-requested_at")
+    )
+
+
+def certificate_can_download(*, viewer, certificate: Certificate) -> bool:
+    """The owner, coordinators whose scope holds the learner, and administrators."""
+    if not viewer.is_authenticated or not certificate.pdf:
+        return False
+    return users_visible_to(viewer=viewer).filter(pk=certificate.user_id).exists()
+
+
+def certificate_can_manage(*, viewer, certificate: Certificate) -> bool:
+    """Revoke and reissue: administrators, and coordinators whose scope holds the learner."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.is_superuser:
+        return True
+    return is_coordinator(user=viewer) and users_visible_to(viewer=viewer).filter(pk=certificate.user_id).exists()
+
+
+def certificates_managed_by(*, viewer, query: str = "") -> QuerySet[Certificate]:
+    """Certificates of the learners in the viewer's scope (all for administrators)."""
+    certificates = Certificate.objects.select_related("user").order_by("-requested_at")
+    if not viewer.is_superuser:
+        certificates = certificates.filter(user__in=users_visible_to(viewer=viewer)).exclude(user=viewer)
+    query = query.strip()
+    if query:
+        code = code_normalise(query)
+        certificates = (
+            certificates.filter(code=code) if code else certificates.filter(frozen__full_name__icontains=query)
+        )
+    return certificates
+
+
+def certificates_failed() -> QuerySet[Certificate]:
+    return Certificate.objects.filter(status=CertificateStatus.FAILED).select_related("user").order_by("-requested_at")
+
+
+def certificate_template_for(*, certificate: Certificate) -> CertificateTemplate:
+    """The course's own template, else the default one, else the built-in (unsaved) one."""
+    template = None
+    if certificate.enrollment_id:
+        template = (
+            CertificateTemplate.objects.filter(courses=certificate.enrollment.course_id).order_by("-updated_at").first()
+        )
+    return template or CertificateTemplate.objects.filter(is_default=True).first() or CertificateTemplate(name="—")
+
+
+def regenerations_recent(limit: int = 20) -> QuerySet[CertificateRegeneration]:
+    return CertificateRegeneration.objects.select_related("course")[:limit]
+
+
+def verify_path(code: str) -> str:
+    return reverse("certificate_verify", args=[code_display(code_normalise(code) or code)])
+
+
+def verify_url(code: str) -> str:
+    return settings.CERTIFICATE_SITE_URL + verify_path(code)
+
+
+# --- Public verification ----------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    """What ``/verify/<code>/`` may say: status and four fields, nothing else personal."""
+
+    status: str  # valid | revoked | expired | superseded | not_found | malformed
+    code: str = ""
+    full_name: str = ""
+    title: str = ""
+    issued_on: date | None = None
+    issuer: str = ""
+    fingerprint: str = ""
+    revoked_on: date | None = None
+    revoked_reason: str = ""
+    expired_on: date | None = None
+    current_code: str = ""
+
+    @property
+    def current_path(self) -> str:
+        return verify_path(self.current_code) if self.current_code else ""
+
+    def as_json(self) -> dict:
+        data: dict = {"status": self.status}
+        if self.status in ("not_found", "malformed"):
+            return data
+        data.update(
+            code=self.code,
+            full_name=self.full_name,
+            title=self.title,
+            issued_on=self.issued_on.isoformat() if self.issued_on else None,
+            issuer=self.issuer,
+            signing_certificate_sha256=self.fingerprint,
+        )
+        if self.status == "revoked":
+            data["revoked"] = {
+                "on": self.revoked_on.isoformat() if self.revoked_on else None,
+                "reason": self.revoked_reason,
+            }
+        if self.status == "expired":
+            data["expired_on"] = self.expired_on.isoformat() if self.expired_on else None
+        if self.status == "superseded":
+            data["superseded_by"] = {"code": self.current_code, "url": verify_url(self.current_code)}
+        return data
+
+
+def certificate_verify(*, typed_code: str, today: date | None = None) -> Verification:
+    """Look a typed code up. Pending and failed certificates do not exist publicly."""
+    code = code_normalise(typed_code)
+    if code is None:
+        return Verification(status="malformed")
+    certificate = Certificate.objects.select_related("issuer_key").filter(code=code).first()
+    if certificate is None or certificate.status in (CertificateStatus.PENDING, CertificateStatus.FAILED):
+        return Verification(status="not_found")
+    today = today or timezone.localdate()
+    frozen = certificate.frozen
+    key = certificate.issuer_key
+    result = Verification(
+        status="valid",
+        code=code_display(certificate.code),
+        full_name=frozen.get("full_name", ""),
+        title=certificate.title,
+        issued_on=timezone.localdate(certificate.issued_at) if certificate.issued_at else None,
+        issuer=frozen.get("issuer_name", ""),
+        fingerprint=key.fingerprint_display if key else "",
+    )
+    if certificate.status == CertificateStatus.SUPERSEDED:
+        current = certificate
+        for _hop in range(20):  # a chain of reissues; bounded
+            if current.superseded_by_id is None:
+                break
+            current = Certificate.objects.only("code", "superseded_by").get(pk=current.superseded_by_id)
+        result.status, result.current_code = "superseded", code_display(current.code)
+    elif certificate.status == CertificateStatus.REVOKED:
+        result.status = "revoked"
+        result.revoked_on = timezone.localdate(certificate.revoked_at)
+        result.revoked_reason = certificate.revoked_reason
+    elif key is not None and key.compromised_at is not None:
+        result.status = "revoked"
+        result.revoked_on = timezone.localdate(key.compromised_at)
+        result.revoked_reason = gettext("Khoá ký của đơn vị cấp đã bị thu hồi; chứng chỉ cần được cấp lại.")
+    elif certificate.status == CertificateStatus.EXPIRED or (
+        certificate.expires_on is not None and certificate.expires_on < today
+    ):
+        result.status, result.expired_on = "expired", certificate.expires_on
+    return result

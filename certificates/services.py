@@ -1,0 +1,359 @@
+"""Writes of certificates: request, issue, fail and retry, revoke, reissue, sweep, expire.
+
+The pipeline (docs/architecture.md, "Certificates"):
+
+1. ``certificate_request`` runs inside the completing transaction: it stores a
+   ``pending`` certificate (unique per enrolment / path completion) and asks
+   for the render task *after commit* with ``on_commit(robust=True)``; a broker
+   outage is logged, never raised into the learner's request.
+2. The worker's task calls ``certificate_issue``: a no-op unless ``pending``;
+   it renders and signs outside any transaction, stores the PDF once, then
+   re-checks the row under lock and marks it ``issued`` — so a redelivered or
+   duplicated task issues exactly one certificate.
+3. ``certificates_pending_sweep`` (beat) re-enqueues what is still pending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+from datetime import date, timedelta
+from functools import partial
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.audit.services import audit_record
+from lms.orgunits.selectors import membership_current
+from lms.text import normalize_nfc
+
+from .assets import certificate_storage, issuer_key_record, template_assets
+from .codes import code_display, code_generate
+from .models import Certificate, CertificateKind, CertificateRegeneration, CertificateStatus, RegenerationStatus
+from .selectors import certificate_template_for, verify_url
+
+logger = logging.getLogger(__name__)
+
+
+class CertificateError(Exception):
+    """An action on a certificate that cannot be done; the message is for people."""
+
+
+# --- Request ----------------------------------------------------------------------
+
+
+def _frozen_for(*, user, enrollment=None, path_completion=None) -> dict:
+    membership = membership_current(user=user)
+    frozen = {
+        "full_name": normalize_nfc(user.full_name or user.email),
+        "unit": normalize_nfc(membership.unit.name) if membership else "",
+        "score": None,
+    }
+    if enrollment is not None:
+        course = enrollment.course
+        frozen.update(
+            course_id=course.pk,
+            course_title=normalize_nfc(course.title),
+            completed_on=timezone.localdate(enrollment.completed_at).isoformat(),
+            validity_months=course.validity_months,
+            cycle=enrollment.cycle,
+        )
+    else:
+        frozen.update(
+            path_id=path_completion.path_id,
+            path_title=normalize_nfc(path_completion.path.title),
+            completed_on=timezone.localdate(path_completion.completed_at).isoformat(),
+            validity_months=None,
+        )
+    return frozen
+
+
+@transaction.atomic
+def certificate_request(*, user, enrollment=None, path_completion=None) -> Certificate:
+    """Record a ``pending`` certificate for a completion and enqueue its render after commit.
+
+    Idempotent: a completion delivered twice returns the certificate it already has.
+    The database's partial unique constraints make a duplicate impossible even
+    under concurrency.
+    """
+    if (enrollment is None) == (path_completion is None):
+        raise ValueError("certificate_request needs exactly one of enrollment and path_completion")
+    source = {"enrollment": enrollment} if enrollment is not None else {"path_completion": path_completion}
+    current = Certificate.objects.filter(**source).exclude(status=CertificateStatus.SUPERSEDED)
+    existing = current.first()
+    if existing is not None:
+        return existing
+    certificate = _certificate_create(
+        user=user,
+        kind=CertificateKind.COURSE if enrollment is not None else CertificateKind.PATH,
+        cycle=enrollment.cycle if enrollment is not None else 1,
+        frozen=_frozen_for(user=user, enrollment=enrollment, path_completion=path_completion),
+        **source,
+    )
+    if certificate is None:  # a concurrent request won the race
+        return current.get()
+    transaction.on_commit(partial(certificate_enqueue, certificate_id=certificate.pk), robust=True)
+    return certificate
+
+
+def _certificate_create(**fields) -> Certificate | None:
+    """Insert with a fresh code; ``None`` if the one-current-certificate constraint refused it."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(code=code_generate(), **fields)
+        except IntegrityError:
+            source = {key: fields[key] for key in ("enrollment", "path_completion") if fields.get(key) is not None}
+            if Certificate.objects.filter(**source).exclude(status=CertificateStatus.SUPERSEDED).exists():
+                return None
+            # Otherwise a code collision (2⁻⁶⁰ per pair): draw again.
+    raise RuntimeError("could not allocate a unique certificate code")
+
+
+def certificate_enqueue(*, certificate_id: int) -> bool:
+    """Publish the render task. Never raises: with the broker down the certificate
+    stays ``pending`` and the sweeper enqueues it again later."""
+    from .tasks import certificate_render
+
+    try:
+        queue = settings.CERTIFICATE_TASK_QUEUE or None
+        certificate_render.apply_async(args=[certificate_id], retry=False, queue=queue)
+    except Exception as exc:  # any broker error: the database row is the source of truth
+        logger.warning("Could not enqueue certificate %s (%s); the sweeper will retry", certificate_id, exc)
+        return False
+    Certificate.objects.filter(pk=certificate_id).update(enqueued_at=timezone.now())
+    return True
+
+
+# --- Issue --------------------------------------------------------------------------
+
+
+def _content_for(certificate: Certificate, template, issued_at):
+    from . import rendering
+
+    frozen = certificate.frozen
+    assets = template_assets(template)
+    completed = frozen.get("completed_on")
+    return rendering.CertificateContent(
+        full_name=frozen.get("full_name", ""),
+        title=certificate.title,
+        unit=frozen.get("unit") or "",
+        score="" if frozen.get("score") is None else str(frozen["score"]),
+        code_display=code_display(certificate.code),
+        verify_url=verify_url(certificate.code),
+        issued_on=timezone.localdate(issued_at),
+        completed_on=date.fromisoformat(completed) if completed else None,
+        layout=template.layout,
+        heading=template.title,
+        body=template.body,
+        issuer_name=template.issuer_name,
+        place=template.place,
+        signatory_name=template.signatory_name,
+        signatory_title=template.signatory_title,
+        background=assets.background,
+        signature=assets.signature,
+        seal=assets.seal,
+    )
+
+
+def certificate_pdf_produce(certificate: Certificate, issued_at) -> tuple[str, str, object, object]:
+    """Render, sign and store a PDF; returns (storage name, sha256, template, issuer key row)."""
+    # xhtml2pdf, ReportLab and pyHanko (≈ 0.6 s to import) load here, not in web
+    # processes; a worker imports them once at start (tasks._preload).
+    from . import rendering, signing
+
+    template = certificate_template_for(certificate=certificate)
+    issuer = signing.issuer_signer()
+    key = issuer_key_record(issuer=issuer)
+    if key.compromised_at is not None:
+        raise signing.IssuerKeyMissing(f"Issuer key {key.fingerprint} is declared compromised; configure a new one.")
+    pdf = rendering.certificate_pdf(_content_for(certificate, template, issued_at))
+    signed = signing.pdf_sign(pdf, issuer=issuer, reason=f"Chứng chỉ {code_display(certificate.code)}")
+    if settings.CERTIFICATE_FAULT_RENDER_DELAY:  # fault injection for the kill tests only
+        time.sleep(settings.CERTIFICATE_FAULT_RENDER_DELAY)
+    name = f"certificates/{issued_at:%Y}/{certificate.code}-{secrets.token_hex(4)}.pdf"
+    stored = certificate_storage().save(name, ContentFile(signed))
+    return stored, hashlib.sha256(signed).hexdigest(), template, key
+
+
+def certificate_issue(*, certificate_id: int) -> Certificate | None:
+    """Render, sign and store a ``pending`` certificate, then mark it ``issued``.
+
+    Idempotent: anything but ``pending`` is returned untouched. The PDF is
+    written before the row is locked; a run that finds the row already issued
+    (a duplicate delivery) deletes its own file. Raises what rendering,
+    signing or storage raise — the task decides whether to retry.
+    """
+    certificate = Certificate.objects.select_related("user", "enrollment").filter(pk=certificate_id).first()
+    if certificate is None or certificate.status != CertificateStatus.PENDING:
+        return certificate
+    Certificate.objects.filter(pk=certificate_id).update(render_attempts=F("render_attempts") + 1)
+    issued_at = timezone.now()
+    stored, digest, template, key = certificate_pdf_produce(certificate, issued_at)
+    storage = certificate_storage()
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if locked.status != CertificateStatus.PENDING:
+            transaction.on_commit(partial(storage.delete, stored))
+            return locked
+        frozen = dict(locked.frozen)
+        frozen.update(
+            issuer_name=normalize_nfc(template.issuer_name),
+            template_name=template.name,
+            template_version=template.version if template.pk else 0,
+        )
+        months = frozen.get("validity_months")
+        if months:
+            completed = date.fromisoformat(frozen["completed_on"])
+            locked.expires_on = completed + relativedelta(months=months)
+        locked.frozen = frozen
+        locked.status = CertificateStatus.ISSUED
+        locked.issued_at = issued_at
+        locked.pdf = stored
+        locked.pdf_sha256 = digest
+        locked.issuer_key = key
+        locked.template = template if template.pk else None
+        locked.template_version = frozen["template_version"]
+        locked.last_error = ""
+        locked.save()
+        transaction.on_commit(partial(_notify_enqueue, certificate_id=certificate_id), robust=True)
+    return locked
+
+
+def _notify_enqueue(*, certificate_id: int) -> None:
+    from .tasks import certificate_issued_notify
+
+    try:
+        certificate_issued_notify.apply_async(args=[certificate_id], retry=False)
+    except Exception as exc:
+        logger.warning("Could not enqueue the e-mail for certificate %s: %s", certificate_id, exc)
+
+
+@transaction.atomic
+def certificate_mark_failed(*, certificate_id: int, error: str) -> None:
+    """After the last retry (or a permanent error): ``pending`` → ``failed`` with the error."""
+    Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.PENDING).update(
+        status=CertificateStatus.FAILED, last_error=error[:4000]
+    )
+
+
+@transaction.atomic
+def certificate_retry(*, actor, certificate: Certificate) -> Certificate:
+    """An administrator sends a ``failed`` certificate back to the worker."""
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status != CertificateStatus.FAILED:
+        raise CertificateError(_("Chỉ chứng chỉ bị lỗi mới được tạo lại."))
+    locked.status = CertificateStatus.PENDING
+    locked.save(update_fields=["status"])
+    audit_record(actor=actor, action="certificate.retry", target=locked, data={"error": locked.last_error[:500]})
+    transaction.on_commit(partial(certificate_enqueue, certificate_id=locked.pk), robust=True)
+    return locked
+
+
+# --- Revoke and reissue ---------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke an issued (or expired) certificate; verification then shows the reason and date."""
+    reason = normalize_nfc(reason).strip()
+    if not reason:
+        raise CertificateError(_("Cần ghi lý do thu hồi."))
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status not in (CertificateStatus.ISSUED, CertificateStatus.EXPIRED):
+        raise CertificateError(_("Chỉ thu hồi được chứng chỉ đã cấp."))
+    locked.status = CertificateStatus.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor
+    locked.revoked_reason = reason
+    locked.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    audit_record(actor=actor, action="certificate.revoke", target=locked, reason=reason, data={"code": locked.code})
+    return locked
+
+
+@transaction.atomic
+def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Certificate:
+    """Issue a new certificate from the learner's current data (e.g. a corrected name);
+    the old one becomes ``superseded`` and its verification links to the new one."""
+    reason = normalize_nfc(reason).strip()
+    if not reason:
+        raise CertificateError(_("Cần ghi lý do cấp lại."))
+    locked = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
+    if locked.status != CertificateStatus.ISSUED:
+        raise CertificateError(_("Chỉ cấp lại được chứng chỉ đang có hiệu lực."))
+    if locked.user.anonymised_at is not None:
+        raise CertificateError(_("Tài khoản đã bị xoá: không thể cấp lại."))
+    source = {"enrollment": locked.enrollment} if locked.enrollment_id else {"path_completion": locked.path_completion}
+    frozen = _frozen_for(user=locked.user, **source)
+    frozen["score"] = locked.frozen.get("score")
+    # Superseded first, so the partial unique constraint lets the new one be the current one.
+    Certificate.objects.filter(pk=locked.pk).update(status=CertificateStatus.SUPERSEDED)
+    new = _certificate_create(user=locked.user, kind=locked.kind, cycle=locked.cycle, frozen=frozen, **source)
+    if new is None:
+        raise CertificateError(_("Chứng chỉ này vừa được cấp lại."))
+    Certificate.objects.filter(pk=locked.pk).update(superseded_by=new)
+    audit_record(
+        actor=actor,
+        action="certificate.reissue",
+        target=locked,
+        reason=reason,
+        data={"old": locked.code, "new": new.code},
+    )
+    transaction.on_commit(partial(certificate_enqueue, certificate_id=new.pk), robust=True)
+    return new
+
+
+# --- Periodic work ----------------------------------------------------------------------
+
+
+def certificates_pending_sweep(*, older_than_seconds: int | None = None) -> int:
+    """Re-enqueue ``pending`` certificates last enqueued (or requested) longer ago than the
+    threshold, and bulk regenerations that stopped moving. Returns how many were enqueued."""
+    age = settings.CERTIFICATE_PENDING_SWEEP_AGE if older_than_seconds is None else older_than_seconds
+    cutoff = timezone.now() - timedelta(seconds=age)
+    stale = (
+        Certificate.objects.filter(status=CertificateStatus.PENDING)
+        .annotate(last_try=Coalesce("enqueued_at", "requested_at"))
+        .filter(last_try__lte=cutoff)
+        .values_list("pk", flat=True)
+    )
+    count = sum(1 for pk in list(stale[:500]) if certificate_enqueue(certificate_id=pk))
+    from .tasks import certificate_regeneration_run
+
+    for job_id in CertificateRegeneration.objects.filter(
+        status__in=[RegenerationStatus.QUEUED, RegenerationStatus.RUNNING], updated_at__lte=cutoff
+    ).values_list("pk", flat=True):
+        try:
+            certificate_regeneration_run.apply_async(args=[job_id], retry=False)
+        except Exception as exc:
+            logger.warning("Could not enqueue regeneration %s: %s", job_id, exc)
+    return count
+
+
+def certificates_expire(*, today=None) -> int:
+    """Issued certificates whose validity ended become ``expired``."""
+    today = today or timezone.localdate()
+    return Certificate.objects.filter(status=CertificateStatus.ISSUED, expires_on__lt=today).update(
+        status=CertificateStatus.EXPIRED
+    )
+
+
+def certificates_due_for_reminder(*, today=None):
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.CERTIFICATE_EXPIRY_REMINDER_DAYS)
+    return Certificate.objects.filter(
+        status=CertificateStatus.ISSUED,
+        expires_on__isnull=False,
+        expires_on__gte=today,
+        expires_on__lte=horizon,
+        expiry_reminded_at__isnull=True,
+        user__anonymised_at__isnull=True,
+    ).select_related("user", "enrollment__course")

@@ -1,0 +1,141 @@
+"""Public verification, "Chứng chỉ của tôi", downloads, revoke and reissue (thin views)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from lms.orgunits.selectors import is_coordinator
+
+from .assets import certificate_storage
+from .codes import code_display, code_normalise
+from .forms import ReasonForm, VerifyForm
+from .models import Certificate
+from .ratelimit import verification_allowed
+from .selectors import (
+    certificate_can_download,
+    certificate_can_manage,
+    certificate_verify,
+    certificates_managed_by,
+    certificates_of,
+)
+from .services import CertificateError, certificate_reissue, certificate_revoke
+
+VERIFY_STATUS_CODES = {"not_found": 404, "malformed": 400}
+
+
+def _too_many(request, *, as_json: bool):
+    message = _("Bạn tra cứu quá nhiều lần. Hãy thử lại sau một phút.")
+    if as_json:
+        return JsonResponse({"status": "rate_limited", "detail": message}, status=429)
+    return render(request, "certificates/verify.html", {"form": VerifyForm(), "rate_limited": message}, status=429)
+
+
+def _noindex(response):
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def verify(request):
+    """The code form; a submitted code is normalised and sent to its own page."""
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        code = code_normalise(form.cleaned_data["code"])
+        if code:
+            return redirect("certificate_verify", code=code_display(code))
+        if not verification_allowed(request):
+            return _too_many(request, as_json=False)
+        form.add_error("code", _("Mã không đúng dạng: mã gồm 12 chữ và số, ví dụ 7K3M-Q9ZA-H2PD."))
+        return _noindex(render(request, "certificates/verify.html", {"form": form}, status=400))
+    return _noindex(render(request, "certificates/verify.html", {"form": form}))
+
+
+@never_cache
+def verify_code(request, code: str):
+    """What the QR code opens; ``?format=json`` gives the same answer for machines."""
+    as_json = request.GET.get("format") == "json"
+    if not verification_allowed(request):
+        return _too_many(request, as_json=as_json)
+    result = certificate_verify(typed_code=code)
+    status = VERIFY_STATUS_CODES.get(result.status, 200)
+    if as_json:
+        return _noindex(JsonResponse(result.as_json(), status=status, json_dumps_params={"ensure_ascii": False}))
+    context = {"result": result, "form": VerifyForm(initial={"code": code if result.status != "malformed" else ""})}
+    return _noindex(render(request, "certificates/verify.html", context, status=status))
+
+
+@login_required
+def my_certificates(request):
+    return render(request, "certificates/my_certificates.html", {"certificates": certificates_of(user=request.user)})
+
+
+def _certificate_or_404(code: str) -> Certificate:
+    normalised = code_normalise(code)
+    certificate = Certificate.objects.filter(code=normalised).first() if normalised else None
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+@login_required
+def download(request, code: str):
+    """The stored, signed PDF — never rendered again. Anyone else gets a 404 (no hint it exists)."""
+    certificate = _certificate_or_404(code)
+    if not certificate_can_download(viewer=request.user, certificate=certificate):
+        raise Http404
+    handle = certificate_storage().open(certificate.pdf, "rb")
+    response = FileResponse(
+        handle, content_type="application/pdf", as_attachment=True, filename=f"chung-chi-{certificate.code_display}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def manage_list(request):
+    """Administrators and coordinators: certificates of the learners in their scope."""
+    if not (request.user.is_superuser or is_coordinator(user=request.user)):
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    page = Paginator(certificates_managed_by(viewer=request.user, query=query), 50).get_page(request.GET.get("p"))
+    return render(request, "certificates/manage_list.html", {"page_obj": page, "query": query})
+
+
+@login_required
+def manage(request, code: str):
+    """Revoke (with a reason) or reissue one certificate."""
+    certificate = _certificate_or_404(code)
+    if not certificate_can_manage(viewer=request.user, certificate=certificate):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        try:
+            if action == "revoke":
+                certificate_revoke(actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Đã thu hồi chứng chỉ."))
+            elif action == "reissue":
+                new = certificate_reissue(
+                    actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("Đã yêu cầu cấp lại: chứng chỉ mới %(code)s đang được tạo.") % {"code": new.code_display}
+                )
+                return redirect("certificate_manage", code=new.code_display)
+            else:
+                messages.error(request, _("Thao tác không hợp lệ."))
+        except CertificateError as error:
+            messages.error(request, str(error))
+        return redirect("certificate_manage", code=certificate.code_display)
+    context = {
+        "certificate": certificate,
+        "form": form,
+        "can_download": certificate_can_download(viewer=request.user, certificate=certificate),
+    }
+    return render(request, "certificates/manage.html", context)
