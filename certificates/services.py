@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from lms.audit.services import audit_record
 from lms.orgunits.selectors import membership_current
 from lms.text import normalize_nfc
+from quizzes.selectors import course_final_score
 
 from .assets import certificate_storage, issuer_key_record, template_assets
 from .codes import code_display, code_generate
@@ -59,7 +60,9 @@ def _frozen_for(*, user, enrollment=None, path_completion=None) -> dict:
     }
     if enrollment is not None:
         course = enrollment.course
+        score = course_final_score(enrollment=enrollment)
         frozen.update(
+            score=f"{score:.2f}".rstrip("0").rstrip(".") + "%" if score is not None else None,
             course_id=course.pk,
             course_title=normalize_nfc(course.title),
             completed_on=timezone.localdate(enrollment.completed_at).isoformat(),

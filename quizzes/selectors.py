@@ -157,3 +157,14 @@ def attempt_payloads(attempt: Attempt) -> dict[int, dict]:
     """The frozen payload of every question version in an attempt, by version id."""
     ids = [entry["version_id"] for entry in attempt.slots]
     return {version.pk: version.payload for version in QuestionVersion.objects.filter(pk__in=ids)}
+
+
+def course_final_score(*, enrollment) -> object:
+    """The learner's grade on the last quiz of the enrolment's course (by that quiz's grading
+    method, attempts of this enrolment only), or None when the course has no quiz."""
+    from .services import quiz_grade_for_user
+
+    quiz = QuizPage.objects.live().descendant_of(enrollment.course).order_by("-path").first()
+    if quiz is None:
+        return None
+    return quiz_grade_for_user(quiz=quiz, user=enrollment.user, since=enrollment.started_at)

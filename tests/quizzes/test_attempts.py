@@ -136,3 +136,14 @@ def test_answers_saved_page_by_page_are_shown_again_on_resume(client, learner, e
     assert AttemptAnswer.objects.get(attempt=attempt, slot=0).response is not None
     body = client.get(f"/quiz/attempt/{attempt.pk}/?page=0").content.decode()
     assert 'value="1" checked' in body
+
+
+def test_certificate_freezes_the_final_quiz_score(learner, enrolled_quiz, django_capture_on_commit_callbacks):
+    from certificates.models import Certificate
+
+    course, quiz = enrolled_quiz
+    lesson_complete(user=learner, lesson=course_lessons(course)[0])
+    with django_capture_on_commit_callbacks(execute=False):
+        demo_attempt_pass(user=learner, quiz=quiz)
+    certificate = Certificate.objects.get(enrollment__user=learner)
+    assert certificate.frozen["score"] == "100%"
