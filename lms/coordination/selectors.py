@@ -124,6 +124,7 @@ class Report:
     units: list[tuple[OrgUnit, Figures]]
     learners: list[LearnerRow]
     by_month: list[tuple[str, int]] = field(default_factory=list)
+    courses: list[tuple[str, Figures]] = field(default_factory=list)
 
     @property
     def month_max(self) -> int:
@@ -186,8 +187,23 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
                 break
     per_unit = [(group, _figures_for(grouped[group.path], today)) for group in groups]
     return Report(
-        figures=_figures_for(rows, today), units=per_unit, learners=rows, by_month=_completions_by_month(by_user, today)
+        figures=_figures_for(rows, today),
+        units=per_unit,
+        learners=rows,
+        by_month=_completions_by_month(by_user, today),
+        courses=_figures_by_course(rows, today),
     )
+
+
+def _figures_by_course(rows: list[LearnerRow], today) -> list[tuple[str, Figures]]:
+    """Figures per course: learners enrolled in it and their completions."""
+    per_course: dict[str, list[LearnerRow]] = defaultdict(list)
+    for row in rows:
+        for title in {fact.course_title for fact in row.enrollments}:
+            per_course[title].append(
+                LearnerRow(row.membership, [f for f in row.enrollments if f.course_title == title], today)
+            )
+    return [(title, _figures_for(course_rows, today)) for title, course_rows in sorted(per_course.items())]
 
 
 def _completions_by_month(by_user: dict[int, list[EnrollmentFact]], today) -> list[tuple[str, int]]:

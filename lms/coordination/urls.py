@@ -7,6 +7,7 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="coordination_export_csv"),
     path("export.xlsx", views.export_xlsx, name="coordination_export_xlsx"),
     path("report.pdf", views.report_pdf, name="coordination_report_pdf"),
+    path("certificates.zip", views.certificates_zip, name="coordination_certificates_zip"),
     path("memberships/", views.memberships_pending, name="coordination_memberships"),
     path("memberships/<int:membership_id>/confirm/", views.membership_confirm, name="coordination_membership_confirm"),
     path("assignments/new/", views.assignment_new, name="coordination_assignment_new"),

@@ -14,6 +14,7 @@ from courses.models import CoursePage
 from lms.accounts.models import LearnerGroup, Position
 from lms.orgunits.models import Membership, OrgUnit
 from lms.orgunits.selectors import is_coordinator, subtree_filter
+from lms.text import slugify_vi
 
 from .forms import AssignmentForm
 from .importing import import_apply, import_preview
@@ -306,3 +307,36 @@ def report_pdf(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="bao-cao-boi-duong-ky-nang-so.pdf"'
     return response
+
+
+@login_required
+def certificates_zip(request):
+    """The issued certificates of the learners in scope (optionally one unit or course) as a zip."""
+    import tempfile
+    import zipfile
+
+    from django.http import FileResponse
+
+    from certificates.assets import certificate_storage
+    from certificates.models import Certificate, CertificateStatus
+
+    _coordinator_only(request)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    members = members_in_scope(viewer=request.user)
+    if unit is not None:
+        members = members.filter(unit__path__startswith=unit.path)
+    certificates = Certificate.objects.filter(
+        status=CertificateStatus.ISSUED, enrollment__user_id__in=members.values("user_id")
+    ).order_by("pk")
+    course_id = _int(request.GET.get("course"))
+    if course_id:
+        certificates = certificates.filter(enrollment__course_id=course_id)
+    storage = certificate_storage()
+    handle = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 — FileResponse closes it
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in certificates.iterator():
+            with storage.open(certificate.pdf, "rb") as pdf:
+                name = f"{certificate.code}-{slugify_vi(certificate.frozen.get('full_name', ''))}.pdf"
+                archive.writestr(name, pdf.read())
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename="chung-chi.zip", content_type="application/zip")

@@ -1,0 +1,50 @@
+"""Every download a coordinator can make holds only learners of their own subtree."""
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from courses.services import enrollment_create, lesson_complete
+from tests.factories import course_lessons, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issued_for_both(world):
+    from certificates.demo import issuer_key_ensure
+    from certificates.models import Certificate
+    from certificates.services import certificate_issue
+
+    issuer_key_ensure()
+    course = make_course("Chữ ký số", modules=1, lessons_per_module=1)
+    for user in (world["a1"], world["b1"]):
+        enrollment_create(user=user, course=course)
+        lesson_complete(user=user, lesson=course_lessons(course)[0])
+    for certificate in Certificate.objects.all():
+        certificate_issue(certificate_id=certificate.pk)
+    return course
+
+
+def test_xlsx_pdf_and_certificate_zip_hold_only_the_coordinators_learners(client, world, issued_for_both):
+    client.force_login(world["ca"])
+    book = load_workbook(io.BytesIO(b"".join(client.get("/coordinate/export.xlsx").streaming_content)))
+    names = {row[0] for row in list(book.active.iter_rows(values_only=True))[1:]}
+    assert names == {"Nguyễn Văn Bình", "Trần Thị An"}
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get("/coordinate/certificates.zip").streaming_content)))
+    assert len(archive.namelist()) == 1 and archive.namelist()[0].endswith("nguyen-van-binh.pdf")
+    assert archive.read(archive.namelist()[0]).startswith(b"%PDF")
+    for path in ("/coordinate/export.xlsx", "/coordinate/report.pdf", "/coordinate/certificates.zip"):
+        assert client.get(path, {"unit": world["commune_b"].pk}).status_code == 403, path
+    client.force_login(world["cb"])
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get("/coordinate/certificates.zip").streaming_content)))
+    assert [name.endswith("le-van-cuong.pdf") for name in archive.namelist()] == [True]
+
+
+def test_figures_by_course(client, world, issued_for_both):
+    client.force_login(world["ca"])
+    body = client.get("/coordinate/").content.decode()
+    section = body.split("Theo khoá học")[1].split("</table>")[0]
+    assert "<td>Chữ ký số</td><td>1</td><td>1</td><td>100%</td>" in section.replace("\n", "")
