@@ -178,7 +178,9 @@ def import_apply(*, actor, job: ImportJob) -> dict[str, int]:
         raise ValueError(_("Tệp có lỗi: không áp dụng dòng nào."))
     User = get_user_model()
     counts = {"new": 0, "update": 0, "unchanged": 0}
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        if done % 50 == 0:
+            import_progress_set(job.pk, done=done, total=len(rows))
         counts[row.outcome] += 1
         if row.outcome == "unchanged":
             continue
@@ -197,6 +199,24 @@ def import_apply(*, actor, job: ImportJob) -> dict[str, int]:
     job.save(update_fields=["status", "applied_at", "rows"])
     audit_record(actor=actor, action="learners.import", data={"file": job.filename, **counts})
     return counts
+
+
+# Files with more rows than this are applied by a Celery task; the page shows its progress.
+ASYNC_ROWS = 300
+PROGRESS_KEY = "coordination:import-progress:{}"
+
+
+def import_progress_set(job_id: int, *, done: int, total: int, state: str = "running", message: str = "") -> None:
+    """Progress lives in the shared cache: the applying transaction is not visible until it commits."""
+    from django.core.cache import cache
+
+    cache.set(PROGRESS_KEY.format(job_id), {"done": done, "total": total, "state": state, "message": message}, 3600)
+
+
+def import_progress(job_id: int) -> dict | None:
+    from django.core.cache import cache
+
+    return cache.get(PROGRESS_KEY.format(job_id))
 
 
 def _membership_confirmed(actor, user, unit) -> None:

@@ -17,11 +17,12 @@ from lms.orgunits.selectors import is_coordinator, subtree_filter
 from lms.text import slugify_vi
 
 from .forms import AssignmentForm
-from .importing import import_apply, import_preview
+from .importing import ASYNC_ROWS, import_apply, import_preview, import_progress, import_progress_set
 from .models import ImportJob
 from .reminders import unsubscribe_user_id
 from .selectors import STATUS_LABELS, coordination_report, members_in_scope, scope_roots
 from .services import membership_confirm_and_assign
+from .tasks import import_apply_task
 
 
 def _coordinator_only(request):
@@ -221,6 +222,10 @@ def import_upload(request):
 def import_job(request, job_id: int):
     _coordinator_only(request)
     job = get_object_or_404(ImportJob, pk=job_id, created_by=request.user)
+    if request.method == "POST" and len(job.rows) > ASYNC_ROWS and job.status == ImportJob.Status.PREVIEW:
+        import_progress_set(job.pk, done=0, total=len(job.rows), state="queued")
+        import_apply_task.delay(job.pk, request.user.pk)
+        return redirect("coordination_import_job", job_id=job.pk)
     if request.method == "POST":
         try:
             counts = import_apply(actor=request.user, job=job)
@@ -233,7 +238,9 @@ def import_job(request, job_id: int):
             )
             return redirect("coordination_dashboard")
     has_errors = any(row["outcome"] == "error" for row in job.rows)
-    return render(request, "coordination/import_job.html", {"job": job, "has_errors": has_errors})
+    progress = import_progress(job.pk)
+    context = {"job": job, "has_errors": has_errors, "progress": progress}
+    return render(request, "coordination/import_job.html", context)
 
 
 def reminders_off(request, token: str):

@@ -107,3 +107,26 @@ def test_clean_file_creates_accounts_and_reupload_changes_nothing(
 def test_units_outside_the_coordinators_scope_are_errors(client, coordinator):
     job_url = upload(client, "x.csv", as_csv([["Ai Đó", "ai@example.vn", "09367", "", "", ""]]))
     assert "ngoài phạm vi của bạn" in client.get(job_url).content.decode()
+
+
+@pytest.mark.integration
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_large_file_is_applied_by_the_worker_with_progress(client, admin_user, celery_worker_process):
+    from lms.coordination.models import ImportJob
+    from tests.fixtures.worker import wait_for
+
+    units = make_province_tree()
+    coordinator = UserFactory()
+    coordinator_scope_grant(actor=admin_user, user=coordinator, unit=units["commune_a"])
+    client.force_login(coordinator)
+    rows = [[f"Người Học Số {n}", f"lon{n}@example.vn", "09325", "", "", ""] for n in range(320)]
+    job_url = upload(client, "lon.csv", as_csv(rows))
+    response = client.post(job_url)
+    assert response.status_code == 302
+    assert "Đang áp dụng" in client.get(job_url).content.decode() or ImportJob.objects.get().status == "applied"
+    assert wait_for(lambda: ImportJob.objects.get().status == "applied", timeout=120), celery_worker_process.log_text()[
+        -2000:
+    ]
+    assert User.objects.filter(email__startswith="lon").count() == 320
+    assert "Tệp này đã được áp dụng." in client.get(job_url).content.decode()
