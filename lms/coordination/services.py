@@ -22,3 +22,17 @@ def membership_confirm_and_assign(*, actor, membership: Membership) -> int:
 
 def _in_scope(actor, membership: Membership) -> bool:
     return any(membership.unit.path.startswith(unit.path) for unit in coordinator_scope_units(user=actor))
+
+
+@transaction.atomic
+def membership_transfer_and_assign(*, actor, user, unit, on=None) -> int:
+    """Transfer a learner (inside the actor's scope) to ``unit``: the old unit's past figures keep
+    them, and the new unit's open assignments apply from the transfer. Returns new enrolments."""
+    from lms.orgunits.services import membership_transfer
+
+    if not actor.is_superuser:
+        roots = coordinator_scope_units(user=actor)
+        if not any(unit.path.startswith(root.path) for root in roots):
+            raise PermissionDenied
+    membership_transfer(actor=actor, user=user, unit=unit, on=on)
+    return assignments_apply_for_user(user=user)

@@ -141,7 +141,7 @@ def test_self_declared_learner_is_absent_until_confirmed_and_transfers_keep_past
 
     from courses.services import enrollment_create
     from lms.coordination.selectors import coordination_report
-    from lms.orgunits.services import membership_transfer
+    from lms.coordination.services import membership_transfer_and_assign
 
     quarter_end = date(2026, 9, 30)
     for user in (world["a1"], world["a2"]):
@@ -156,7 +156,17 @@ def test_self_declared_learner_is_absent_until_confirmed_and_transfers_keep_past
     assert "Phạm Thị Dung" not in {
         r.membership.user.full_name for r in coordination_report(viewer=world["ca"]).learners
     }
-    membership_transfer(actor=admin_user, user=world["a1"], unit=world["commune_b"], on=date(2026, 10, 15))
+    later = make_course("Khoá của xã B", modules=1, lessons_per_module=1)
+    assignment_create(
+        actor=world["cb"],
+        title="Đợt xã B",
+        courses=[later],
+        units=[world["commune_b"]],
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    assert membership_transfer_and_assign(actor=admin_user, user=world["a1"], unit=world["commune_b"]) == 1
+    assert Enrollment.objects.filter(user=world["a1"], course=later).exists()
+    Membership.objects.filter(user=world["a1"], end__isnull=False).update(end=date(2026, 10, 14))
     after = coordination_report(viewer=world["ca"], as_of=quarter_end).figures
     assert (after.learners, after.enrolled) == (before.learners, before.enrolled)
     now = coordination_report(viewer=world["ca"]).figures
