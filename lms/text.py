@@ -6,6 +6,7 @@ diacritics and tone placement ("hòa" = "hoà"); ``slugify`` drops "đ".
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from django.utils.text import slugify
@@ -44,6 +45,7 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # hu
 _VOWEL_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
 
 
+@functools.lru_cache(maxsize=65_536)  # names repeat: sorting 100,000 learners reuses word keys
 def vietnamese_collation_key(text: str) -> tuple:
     """A sort key in Vietnamese dictionary order: "Đ…" after "D…", "Ă" after "A", tones last."""
     letters, tones = [], []

@@ -47,8 +47,9 @@ def dashboard(request):
     as_of = _as_of(request)
     report = coordination_report(viewer=request.user, unit=unit, as_of=as_of, course_id=_int(request.GET.get("course")))
     pending = members_in_scope(viewer=request.user, confirmed=False).count()
-    rows = _filtered(report.learners, request.GET)
+    rows = _filtered(report, request.GET)
     learners = Paginator(rows, 100).get_page(request.GET.get("p"))
+    report.load_facts(list(learners.object_list))
     context = {
         "report": report,
         "unit": unit,
@@ -71,14 +72,17 @@ def _int(value) -> int | None:
         return None
 
 
-def _filtered(rows, params):
-    """Learner-list filters: learner group, position, status of any course."""
+def _filtered(report, params):
+    """Learner-list filters: learner group, position, status of any course (which needs every row's facts)."""
+    rows = report.learners
     group, position, status = params.get("group"), params.get("position"), params.get("status")
     if group:
         rows = [r for r in rows if r.membership.user.learner_group == group]
     if position:
         rows = [r for r in rows if r.membership.user.position == position]
     if status:
+        for start in range(0, len(rows), EXPORT_CHUNK):
+            report.load_facts(rows[start : start + EXPORT_CHUNK])
         rows = [r for r in rows if any(s == status for _e, s, _label in r.courses)]
     return rows
 
@@ -123,8 +127,20 @@ def export_csv(request):
 EXPORT_HEADERS = ["Họ và tên", "Email", "Mã đơn vị", "Đơn vị", "Chức vụ", "Khoá học", "Tiến độ (%)", "Ngày hoàn thành"]
 
 
+EXPORT_CHUNK = 2000
+
+
 def _export_rows(report):
-    for row in report.learners:
+    """Every learner row with their enrolments, a chunk of learners at a time (flat memory)."""
+    for start in range(0, len(report.learners), EXPORT_CHUNK):
+        chunk = report.load_facts(report.learners[start : start + EXPORT_CHUNK])
+        yield from _chunk_rows(chunk)
+        for row in chunk:
+            row.enrollments = []  # done with this chunk
+
+
+def _chunk_rows(rows):
+    for row in rows:
         user, member_unit = row.membership.user, row.membership.unit
         base = [user.full_name, user.email, member_unit.code, member_unit.name, user.get_position_display()]
         if not row.enrollments:
