@@ -55,6 +55,16 @@ class Figures:
     def completion_pct(self) -> int:
         return round(100 * self.completed / self.enrollments) if self.enrollments else 0
 
+    @property
+    def rag(self) -> str:
+        """Red/amber/green against the completion target (``COORDINATION_TARGET_PCT``)."""
+        from django.conf import settings
+
+        target = settings.COORDINATION_TARGET_PCT
+        if self.completion_pct >= target:
+            return "green"
+        return "amber" if self.completion_pct >= target - settings.COORDINATION_AMBER_MARGIN_PCT else "red"
+
 
 STATUS_LABELS = {
     "not_started": _("chưa bắt đầu"),

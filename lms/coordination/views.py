@@ -1,5 +1,6 @@
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -61,6 +62,7 @@ def dashboard(request):
         "positions": Position.choices,
         "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
         "statuses": list(STATUS_LABELS.items()),
+        "target": settings.COORDINATION_TARGET_PCT,
     }
     return render(request, "coordination/dashboard.html", context)
 

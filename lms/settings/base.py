@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Health check ---------------------------------------------------------------
 HEALTHZ_WORKER_WAIT_SECONDS = env_int("HEALTHZ_WORKER_WAIT_SECONDS", 5)
 
+# --- Coordination -------------------------------------------------------------------
+# The completion target units are ranked against (e.g. "100 % of civil servants trained").
+COORDINATION_TARGET_PCT = env_int("COORDINATION_TARGET_PCT", 100)
+COORDINATION_AMBER_MARGIN_PCT = env_int("COORDINATION_AMBER_MARGIN_PCT", 20)
+
 # --- Reminders ---------------------------------------------------------------------
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)
 # Tests only: a pause after each sent reminder, so a worker can be killed mid-run.

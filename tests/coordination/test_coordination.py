@@ -229,3 +229,13 @@ def test_learner_detail_only_within_scope(client, world):
     assert client.get(f"/coordinate/learners/{world['b1'].pk}/").status_code == 404
     client.force_login(world["a2"])
     assert client.get(f"/coordinate/learners/{world['a1'].pk}/").status_code == 403
+
+
+def test_units_are_ranked_red_amber_green_against_the_target(settings):
+    from lms.coordination.selectors import Figures
+
+    settings.COORDINATION_TARGET_PCT = 90
+    settings.COORDINATION_AMBER_MARGIN_PCT = 20
+    assert Figures(enrollments=10, completed=9).rag == "green"
+    assert Figures(enrollments=10, completed=7).rag == "amber"
+    assert Figures(enrollments=10, completed=6).rag == "red"
