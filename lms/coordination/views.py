@@ -280,6 +280,7 @@ def learner_detail(request, user_id: int):
     from django.contrib.auth import get_user_model
     from django.http import Http404
 
+    from certificates.selectors import certificates_of
     from courses.models import Enrollment
     from lms.orgunits.selectors import users_visible_to
     from quizzes.models import Attempt
@@ -294,6 +295,7 @@ def learner_detail(request, user_id: int):
         "memberships": learner.memberships.select_related("unit").order_by("-start"),
         "enrollments": Enrollment.objects.filter(user=learner).select_related("course", "assignment"),
         "attempts": Attempt.objects.filter(user=learner).select_related("quiz").order_by("-started_at")[:50],
+        "certificates": certificates_of(user=learner),
     }
     return render(request, "coordination/learner_detail.html", context)
 

@@ -5,6 +5,7 @@ import unicodedata
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from openpyxl import Workbook
 
 from lms.accounts.models import User
@@ -86,10 +87,27 @@ def test_bad_file_gives_row_numbered_errors_and_saves_nothing(client, coordinato
 def test_clean_file_creates_accounts_and_reupload_changes_nothing(
     client, coordinator, name, encode, django_capture_on_commit_callbacks
 ):
+    from courses.assignments import assignment_create
+    from courses.models import Enrollment
+    from lms.orgunits.models import OrgUnit
+    from tests.factories import make_course
+
+    course = make_course(modules=1, lessons_per_module=1)
+    assignment_create(
+        actor=coordinator,
+        title="Đợt 1",
+        courses=[course],
+        units=[OrgUnit.objects.get(code="09325")],
+        due_date=timezone.localdate(),
+    )
     job_url = upload(client, name, encode(CLEAN))
     assert "Tài khoản mới" in client.get(job_url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(job_url)
+    assert set(Enrollment.objects.filter(course=course).values_list("user__email", flat=True)) == {
+        "nhung@example.vn",
+        "tam@example.vn",
+    }
     nhung = User.objects.get(email="nhung@example.vn")
     assert nhung.full_name == "Nguyễn Thị Hồng Nhung"  # NFC
     assert nhung.learner_group == "cong_chuc" and nhung.position == "van_thu" and nhung.phone == "0912345678"

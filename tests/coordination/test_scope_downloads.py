@@ -48,3 +48,9 @@ def test_figures_by_course(client, world, issued_for_both):
     body = client.get("/coordinate/").content.decode()
     section = body.split("Theo khoá học")[1].split("</table>")[0]
     assert "<td>Chữ ký số</td><td>1</td><td>1</td><td>100%</td>" in section.replace("\n", "")
+
+
+def test_learner_detail_lists_certificates(client, world, issued_for_both):
+    client.force_login(world["ca"])
+    body = client.get(f"/coordinate/learners/{world['a1'].pk}/").content.decode()
+    assert "Chứng chỉ" in body and "/download/" in body
