@@ -55,3 +55,24 @@ class ReminderClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.assignment_id} {self.kind}"
+
+
+class ExportJob(models.Model):
+    """A large XLSX export built by a worker; only its owner downloads it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        DONE = "done", _("Xong")
+        FAILED = "failed", _("Lỗi")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    file = models.CharField(max_length=255, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.status})"

@@ -35,3 +35,19 @@ def import_apply_task(job_id: int, actor_id: int) -> None:
         import_progress_set(job_id, done=0, total=total, state="failed", message=str(error))
         return
     import_progress_set(job_id, done=total, total=total, state="applied", message=str(counts))
+
+
+@shared_task(name="coordination.tasks.export_xlsx", ignore_result=True, acks_late=True)
+def export_xlsx_task(job_id: int) -> None:
+    """Build a large XLSX export (idempotent: a finished job is left alone)."""
+    from .exports import export_job_run
+    from .models import ExportJob
+
+    job = ExportJob.objects.select_related("created_by").filter(pk=job_id, status=ExportJob.Status.QUEUED).first()
+    if job is None:
+        return
+    try:
+        export_job_run(job=job)
+    except Exception as error:
+        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=str(error)[:2000])
+        raise

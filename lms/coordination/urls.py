@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="coordination_dashboard"),
     path("export.csv", views.export_csv, name="coordination_export_csv"),
     path("export.xlsx", views.export_xlsx, name="coordination_export_xlsx"),
+    path("exports/<int:job_id>/", views.export_job, name="coordination_export_job"),
     path("report.pdf", views.report_pdf, name="coordination_report_pdf"),
     path("certificates.zip", views.certificates_zip, name="coordination_certificates_zip"),
     path("memberships/", views.memberships_pending, name="coordination_memberships"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,13 +18,14 @@ from lms.orgunits.models import Membership, OrgUnit
 from lms.orgunits.selectors import is_coordinator, subtree_filter
 from lms.text import slugify_vi
 
+from .exports import EXPORT_CHUNK, EXPORT_HEADERS, XLSX_TASK_LEARNERS, export_rows, export_storage, xlsx_write
 from .forms import AssignmentForm
 from .importing import ASYNC_ROWS, import_apply, import_preview, import_progress, import_progress_set
-from .models import ImportJob
+from .models import ExportJob, ImportJob
 from .reminders import unsubscribe_user_id
 from .selectors import STATUS_LABELS, coordination_report, members_in_scope, scope_roots
 from .services import membership_confirm_and_assign
-from .tasks import import_apply_task
+from .tasks import export_xlsx_task, import_apply_task
 
 
 def _coordinator_only(request):
@@ -118,7 +120,7 @@ def export_csv(request):
     def rows():
         yield "\ufeff"  # Excel opens UTF-8 Vietnamese correctly with a BOM
         yield writer.writerow(EXPORT_HEADERS)
-        for values in _export_rows(report):
+        for values in export_rows(report):
             yield writer.writerow(values)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -126,55 +128,39 @@ def export_csv(request):
     return response
 
 
-EXPORT_HEADERS = ["Họ và tên", "Email", "Mã đơn vị", "Đơn vị", "Chức vụ", "Khoá học", "Tiến độ (%)", "Ngày hoàn thành"]
-
-
-EXPORT_CHUNK = 2000
-
-
-def _export_rows(report):
-    """Every learner row with their enrolments, a chunk of learners at a time (flat memory)."""
-    for start in range(0, len(report.learners), EXPORT_CHUNK):
-        chunk = report.load_facts(report.learners[start : start + EXPORT_CHUNK])
-        yield from _chunk_rows(chunk)
-        for row in chunk:
-            row.enrollments = []  # done with this chunk
-
-
-def _chunk_rows(rows):
-    for row in rows:
-        user, member_unit = row.membership.user, row.membership.unit
-        base = [user.full_name, user.email, member_unit.code, member_unit.name, user.get_position_display()]
-        if not row.enrollments:
-            yield [*base, "", "", ""]
-        for enrollment in row.enrollments:
-            completed = enrollment.completed_at.strftime("%d/%m/%Y") if enrollment.completed_at else ""
-            yield [*base, enrollment.course_title, enrollment.progress_pct, completed]
-
-
 @login_required
 def export_xlsx(request):
-    """The learner list as XLSX, built in openpyxl's write-only mode (flat memory), codes as text."""
+    """The learner list as XLSX (write-only mode, codes as text); a worker builds large ones."""
     import tempfile
 
     from django.http import FileResponse
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
-    report = coordination_report(viewer=request.user, unit=unit, as_of=_as_of(request))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Học viên")
-    sheet.append(EXPORT_HEADERS)
-    for values in _export_rows(report):
-        code = WriteOnlyCell(sheet, value=values[2])
-        code.number_format = "@"  # text: leading zeros stay
-        sheet.append([*values[:2], code, *values[3:]])
+    as_of = _as_of(request)
+    report = coordination_report(viewer=request.user, unit=unit, as_of=as_of)
+    if len(report.learners) > XLSX_TASK_LEARNERS:
+        params = {"unit": unit.pk if unit else None, "as_of": as_of.isoformat() if as_of else None}
+        job = ExportJob.objects.create(created_by=request.user, params=params)
+        transaction.on_commit(lambda: export_xlsx_task.delay(job.pk), robust=True)
+        return redirect("coordination_export_job", job_id=job.pk)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it after streaming
-    book.save(handle)
+    xlsx_write(report, handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename="hocso-bao-cao-hoc-vien.xlsx")
+
+
+@login_required
+def export_job(request, job_id: int):
+    """A large export's progress page; the owner downloads the file once the worker is done."""
+    from django.http import FileResponse
+
+    job = get_object_or_404(ExportJob, pk=job_id, created_by=request.user)
+    if job.status == ExportJob.Status.DONE and request.GET.get("download"):
+        return FileResponse(
+            export_storage().open(job.file, "rb"), as_attachment=True, filename="hocso-bao-cao-hoc-vien.xlsx"
+        )
+    return render(request, "coordination/export_job.html", {"job": job})
 
 
 @login_required

@@ -54,3 +54,27 @@ def test_learner_detail_lists_certificates(client, world, issued_for_both):
     client.force_login(world["ca"])
     body = client.get(f"/coordinate/learners/{world['a1'].pk}/").content.decode()
     assert "Chứng chỉ" in body and "/download/" in body
+
+
+@pytest.mark.integration
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_large_xlsx_export_is_built_by_the_worker_for_its_owner_only(client, world, monkeypatch, celery_worker_process):
+    from lms.coordination import views
+    from lms.coordination.models import ExportJob
+    from tests.factories import UserFactory
+    from tests.fixtures.worker import wait_for
+
+    monkeypatch.setattr(views, "XLSX_TASK_LEARNERS", 1)  # this small scope counts as "large"
+    client.force_login(world["ca"])
+    response = client.get("/coordinate/export.xlsx")
+    job = ExportJob.objects.get()
+    assert response["Location"] == f"/coordinate/exports/{job.pk}/"
+    assert wait_for(lambda: ExportJob.objects.get().status == "done", timeout=60), celery_worker_process.log_text()[
+        -2000:
+    ]
+    download = client.get(f"/coordinate/exports/{job.pk}/?download=1")
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
+    assert {row[0] for row in rows[1:]} == {"Nguyễn Văn Bình", "Trần Thị An"}
+    client.force_login(UserFactory())
+    assert client.get(f"/coordinate/exports/{job.pk}/?download=1").status_code == 404
