@@ -190,9 +190,7 @@ def _enrollment_refresh(enrollment: Enrollment, required_ids: list[int], complet
         enrollment.completed_at is None
         and required_ids
         and done == len(required_ids)
-        and all(
-            rule(enrollment=enrollment, completed_lesson_ids=completed_ids) for rule in completion.course_rules.values()
-        )
+        and _course_rules_hold(enrollment, completed_ids)
     ):
         enrollment.completed_at = timezone.now()
         enrollment.status = EnrollmentStatus.COMPLETED
@@ -208,6 +206,34 @@ def _course_rules_hold(enrollment: Enrollment, completed_ids: set[int]) -> bool:
     return all(
         rule(enrollment=enrollment, completed_lesson_ids=completed_ids) for rule in completion.course_rules.values()
     )
+
+
+@transaction.atomic
+def enrollment_complete_manually(*, actor, user, course: CoursePage, note: str) -> Enrollment:
+    """Record training done in person: the learner's enrolment completes now, with the coordinator's
+    note in the audit log; completion hooks (certificates) run as for any completion. Idempotent."""
+    from lms.audit.services import audit_record
+
+    if not (note or "").strip():
+        raise LearningError(_("Cần ghi chú căn cứ (ví dụ: lớp tập huấn trực tiếp ngày 05/02/2026)."))
+    enrollment = enrollment_create(user=user, course=course, source=EnrollmentSource.COORDINATOR)
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.completed_at is not None:
+        return enrollment
+    enrollment.completed_at = timezone.now()
+    enrollment.status = EnrollmentStatus.COMPLETED
+    enrollment.progress_pct = 100
+    enrollment.save(update_fields=["completed_at", "status", "progress_pct"])
+    audit_record(
+        actor=actor,
+        action="enrollment.manual_completion",
+        target=user,
+        data={"course_id": course.pk, "enrollment_id": enrollment.pk},
+        reason=note,
+    )
+    _run_hooks(completion.Completion(kind="course", user=user, enrollment=enrollment))
+    _complete_paths_containing(enrollment)
+    return enrollment
 
 
 def _complete_paths_containing(enrollment: Enrollment) -> None:

@@ -176,6 +176,7 @@ class Report:
     courses: list[tuple[str, Figures]] = field(default_factory=list)
     enrollments_query: object = None
     as_of: object = None
+    certificates_issued: int = 0
 
     @property
     def month_max(self) -> int:
@@ -282,7 +283,17 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
         courses=[(title, tally.figures()) for title, tally in sorted(per_course.items())],
         enrollments_query=enrollments,
         as_of=as_of,
+        certificates_issued=_certificates_issued(memberships, as_of),
     )
+
+
+def _certificates_issued(memberships, as_of) -> int:
+    from certificates.models import Certificate, CertificateStatus
+
+    issued = Certificate.objects.filter(user_id__in=memberships.values("user_id"), issued_at__isnull=False)
+    if as_of is not None:
+        return issued.filter(issued_at__date__lte=as_of).exclude(status=CertificateStatus.SUPERSEDED).count()
+    return issued.filter(status=CertificateStatus.ISSUED).count()
 
 
 def _last_months(today) -> list[tuple[int, int]]:

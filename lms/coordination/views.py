@@ -263,20 +263,14 @@ def reminders_off(request, token: str):
 @login_required
 def learner_detail(request, user_id: int):
     """One learner's units, courses and quiz attempts — only for coordinators whose scope holds them."""
-    from django.contrib.auth import get_user_model
-    from django.http import Http404
 
     from certificates.selectors import certificates_of
     from courses.models import Enrollment
-    from lms.orgunits.selectors import users_visible_to
     from quizzes.models import Attempt
 
-    _coordinator_only(request)
-    visible = users_visible_to(viewer=request.user).filter(pk=user_id)
-    learner = get_user_model().objects.filter(pk__in=visible.values("pk")).first()
-    if learner is None:
-        raise Http404
+    learner = _learner_in_scope(request, user_id)
     context = {
+        "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
         "learner": learner,
         "memberships": learner.memberships.select_related("unit").order_by("-start"),
         "enrollments": Enrollment.objects.filter(user=learner).select_related("course", "assignment"),
@@ -353,3 +347,72 @@ def certificates_zip(request):
                 archive.writestr(name, pdf.read())
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename="chung-chi.zip", content_type="application/zip")
+
+
+def _learner_in_scope(request, user_id: int):
+    from django.contrib.auth import get_user_model
+    from django.http import Http404
+
+    from lms.orgunits.selectors import users_visible_to
+
+    _coordinator_only(request)
+    learner = (
+        get_user_model()
+        .objects.filter(pk__in=users_visible_to(viewer=request.user).filter(pk=user_id).values("pk"))
+        .first()
+    )
+    if learner is None:
+        raise Http404
+    return learner
+
+
+@require_POST
+@login_required
+def learner_manual_completion(request, user_id: int):
+    """Record in-person training as a completion, with a note (audited)."""
+    from courses.services import LearningError, enrollment_complete_manually
+
+    learner = _learner_in_scope(request, user_id)
+    course = get_object_or_404(CoursePage.objects.live(), pk=_int(request.POST.get("course")) or 0)
+    try:
+        enrollment_complete_manually(actor=request.user, user=learner, course=course, note=request.POST.get("note", ""))
+    except LearningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã ghi nhận hoàn thành “%(title)s”.") % {"title": course.title})
+    return redirect("coordination_learner", user_id=learner.pk)
+
+
+@require_POST
+@login_required
+def learner_exception(request, user_id: int):
+    """Extend a learner's deadline or exempt them from an assignment (audited)."""
+    from django import forms as django_forms
+
+    from courses.assignments import assignment_exception_set
+    from courses.models import Assignment
+
+    learner = _learner_in_scope(request, user_id)
+    assignment = get_object_or_404(Assignment, pk=_int(request.POST.get("assignment")) or 0, enrollments__user=learner)
+    kind = request.POST.get("kind")
+    due = None
+    if kind == "extension":
+        try:
+            due = django_forms.DateField().clean(request.POST.get("due_date"))
+        except django_forms.ValidationError:
+            messages.error(request, _("Ngày gia hạn phải có dạng dd/mm/yyyy."))
+            return redirect("coordination_learner", user_id=learner.pk)
+    try:
+        assignment_exception_set(
+            actor=request.user,
+            assignment=assignment,
+            user=learner,
+            kind=kind,
+            due_date=due,
+            reason=request.POST.get("reason", "").strip() or "—",
+        )
+    except (AssignmentError, ValueError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã lưu."))
+    return redirect("coordination_learner", user_id=learner.pk)

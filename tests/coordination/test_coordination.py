@@ -239,3 +239,32 @@ def test_units_are_ranked_red_amber_green_against_the_target(settings):
     assert Figures(enrollments=10, completed=9).rag == "green"
     assert Figures(enrollments=10, completed=7).rag == "amber"
     assert Figures(enrollments=10, completed=6).rag == "red"
+
+
+def test_manual_completion_and_exceptions_from_the_learner_page_are_audited(client, world):
+    course = make_course(modules=1, lessons_per_module=1)
+    assignment = assignment_create(
+        actor=world["ca"],
+        title="Đợt 3",
+        courses=[course],
+        units=[world["commune_a"]],
+        due_date=timezone.localdate(),
+    )
+    client.force_login(world["ca"])
+    page = f"/coordinate/learners/{world['a1'].pk}/"
+    assert "Ghi nhận hoàn thành" in client.get(page).content.decode()
+    client.post(
+        f"{page}exception/",
+        {"assignment": assignment.pk, "kind": "extension", "due_date": "31/12/2099", "reason": "Ốm"},
+    )
+    assert AuditEntry.objects.filter(action="assignment.extension").exists()
+    client.post(f"{page}complete/", {"course": course.pk, "note": "Lớp tập huấn trực tiếp ngày 05/02/2026"})
+    enrollment = Enrollment.objects.get(user=world["a1"], course=course)
+    assert enrollment.completed_at is not None and enrollment.progress_pct == 100
+    entry = AuditEntry.objects.get(action="enrollment.manual_completion")
+    assert entry.reason.startswith("Lớp tập huấn") and entry.actor == world["ca"]
+    response = client.post(f"{page}complete/", {"course": course.pk, "note": ""}, follow=True)
+    assert AuditEntry.objects.filter(action="enrollment.manual_completion").count() == 1
+    other = f"/coordinate/learners/{world['b1'].pk}/complete/"
+    assert client.post(other, {"course": course.pk, "note": "x"}).status_code == 404
+    assert response.status_code == 200

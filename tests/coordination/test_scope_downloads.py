@@ -46,6 +46,7 @@ def test_xlsx_pdf_and_certificate_zip_hold_only_the_coordinators_learners(client
 def test_figures_by_course(client, world, issued_for_both):
     client.force_login(world["ca"])
     body = client.get("/coordinate/").content.decode()
+    assert 'data-figure="certificates">1<' in body
     section = body.split("Theo khoá học")[1].split("</table>")[0]
     assert "<td>Chữ ký số</td><td>1</td><td>1</td><td>100%</td>" in section.replace("\n", "")
 
