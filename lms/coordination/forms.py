@@ -17,9 +17,25 @@ class AssignmentForm(forms.Form):
     positions = forms.MultipleChoiceField(
         label=_("Chức vụ (để trống: tất cả)"), choices=Position.choices, required=False
     )
+    emails = forms.CharField(
+        label=_("Người học cụ thể (mỗi dòng một email)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
     due_date = forms.DateField(label=_("Hạn hoàn thành (dd/mm/yyyy)"))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["courses"].queryset = CoursePage.objects.live().order_by("title")
         self.fields["units"].queryset = units
+        self.fields["units"].required = False
+
+    def clean_emails(self):
+        from django.contrib.auth import get_user_model
+
+        emails = [line.strip().lower() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
+        users = list(get_user_model().objects.filter(email__in=emails, is_active=True))
+        missing = sorted(set(emails) - {user.email for user in users})
+        if missing:
+            raise forms.ValidationError(_("Không có tài khoản: %(emails)s.") % {"emails": ", ".join(missing)})
+        return users

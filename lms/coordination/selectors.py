@@ -164,7 +164,8 @@ class _Tally:
             self.due_soon += today <= due <= soon
 
     def figures(self) -> Figures:
-        return Figures(self.learners, len(self.users), self.enrollments, self.completed, self.overdue, self.due_soon)
+        learners = self.learners or len(self.users)  # per course: the learners enrolled in it
+        return Figures(learners, len(self.users), self.enrollments, self.completed, self.overdue, self.due_soon)
 
 
 @dataclass

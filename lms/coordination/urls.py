@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="coordination_dashboard"),
     path("export.csv", views.export_csv, name="coordination_export_csv"),
+    path("export-<str:table>.csv", views.export_table_csv, name="coordination_export_table"),
     path("export.xlsx", views.export_xlsx, name="coordination_export_xlsx"),
     path("exports/<int:job_id>/", views.export_job, name="coordination_export_job"),
     path("report.pdf", views.report_pdf, name="coordination_report_pdf"),

@@ -129,6 +129,45 @@ def export_csv(request):
 
 
 @login_required
+def export_table_csv(request, table: str):
+    """The dashboard's unit or course table as CSV (Vietnamese headers, codes as text)."""
+    _coordinator_only(request)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    report = coordination_report(viewer=request.user, unit=unit, as_of=_as_of(request))
+    writer = csv.writer(_Echo())
+    figures_header = ["Người học", "Đã ghi danh", "Lượt ghi danh", "Lượt hoàn thành", "Tỷ lệ (%)", "Quá hạn"]
+    if table == "units":
+        header = ["Mã đơn vị", "Đơn vị", *figures_header]
+        rows = [[group.code, group.name, *_figure_values(figures)] for group, figures in report.units]
+    else:
+        header = ["Khoá học", *figures_header]
+        rows = [[title, *_figure_values(figures)] for title, figures in report.courses]
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="hocso-theo-{"don-vi" if table == "units" else "khoa-hoc"}.csv"'
+    )
+    return response
+
+
+def _figure_values(figures) -> list:
+    return [
+        figures.learners,
+        figures.enrolled,
+        figures.enrollments,
+        figures.completed,
+        figures.completion_pct,
+        figures.overdue,
+    ]
+
+
+@login_required
 def export_xlsx(request):
     """The learner list as XLSX (write-only mode, codes as text); a worker builds large ones."""
     import tempfile
@@ -191,7 +230,9 @@ def assignment_new(request):
     form = AssignmentForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            assignment = assignment_create(actor=request.user, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            data["users"] = data.pop("emails")
+            assignment = assignment_create(actor=request.user, **data)
         except AssignmentError as error:
             form.add_error(None, str(error))
         else:

@@ -79,3 +79,32 @@ def test_large_xlsx_export_is_built_by_the_worker_for_its_owner_only(client, wor
     assert {row[0] for row in rows[1:]} == {"Nguyễn Văn Bình", "Trần Thị An"}
     client.force_login(UserFactory())
     assert client.get(f"/coordinate/exports/{job.pk}/?download=1").status_code == 404
+
+
+def test_unit_and_course_tables_export_as_csv(client, world, issued_for_both):
+    import csv as csv_module
+
+    client.force_login(world["ca"])
+    units = b"".join(client.get("/coordinate/export-units.csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv_module.reader(io.StringIO(units)))
+    assert rows[0][:2] == ["Mã đơn vị", "Đơn vị"]
+    courses = b"".join(client.get("/coordinate/export-courses.csv").streaming_content).decode("utf-8-sig")
+    assert list(csv_module.reader(io.StringIO(courses)))[1][:5] == ["Chữ ký số", "1", "1", "1", "1"]
+
+
+def test_assignment_to_named_learners_from_the_form(client, world):
+    from courses.models import Enrollment
+
+    course = make_course("Khoá riêng", modules=1, lessons_per_module=1)
+    client.force_login(world["ca"])
+    response = client.post(
+        "/coordinate/assignments/new/",
+        {"title": "Giao riêng", "courses": [course.pk], "emails": world["a2"].email, "due_date": "31/12/2099"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(Enrollment.objects.filter(course=course).values_list("user_id", flat=True)) == [world["a2"].pk]
+    response = client.post(
+        "/coordinate/assignments/new/",
+        {"title": "Sai", "courses": [course.pk], "emails": world["b1"].email, "due_date": "31/12/2099"},
+    )
+    assert "Có người học ngoài phạm vi của bạn." in response.content.decode()
