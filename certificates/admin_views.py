@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.permissions import AdministratorRequiredMixin
+
 from .forms import RegenerationForm
 from .models import Certificate, RegenerationStatus
 from .regeneration import certificate_regeneration_start
@@ -17,15 +19,10 @@ from .services import CertificateError, certificate_retry
 REGENERATE_PERMISSION = "certificates.change_certificatetemplate"
 
 
-class FailedCertificatesView(WagtailAdminTemplateMixin, TemplateView):
+class FailedCertificatesView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "certificates/admin/failed.html"
     page_title = gettext_lazy("Chứng chỉ bị lỗi")
     header_icon = "warning"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

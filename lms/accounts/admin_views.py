@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,17 +12,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from lms.orgunits.models import CoordinatorScope
 from lms.orgunits.selectors import coordinator_scopes_all
 from lms.orgunits.services import coordinator_scope_grant, coordinator_scope_withdraw
+from lms.permissions import AdministratorRequiredMixin
 
 from .admin_forms import CoordinatorScopeGrantForm, EditorRoleGrantForm, WithdrawForm
 from .models import User
 from .services import EDITORS_GROUP, editor_role_grant, editor_role_withdraw
-
-
-class AdministratorRequiredMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class RolesView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):

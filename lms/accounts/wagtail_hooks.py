@@ -1,7 +1,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from lms.permissions import AdministratorMenuItem
 
 from . import admin_views
 
@@ -21,11 +22,6 @@ def register_role_urls():
             name="lms_editor_withdraw",
         ),
     ]
-
-
-class AdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser
 
 
 @hooks.register("register_settings_menu_item")

@@ -1,23 +1,19 @@
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.permissions import AdministratorRequiredMixin
+
 from .selectors import audit_entries_visible_to
 
 
-class AuditLogView(WagtailAdminTemplateMixin, TemplateView):
+class AuditLogView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """The audit log, newest first, filterable by action; administrators only."""
 
     template_name = "audit/audit_log.html"
     page_title = gettext_lazy("Nhật ký kiểm toán")
     header_icon = "history"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

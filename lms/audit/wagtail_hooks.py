@@ -1,7 +1,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from lms.permissions import AdministratorMenuItem
 
 from .admin_views import AuditLogView
 
@@ -9,11 +10,6 @@ from .admin_views import AuditLogView
 @hooks.register("register_admin_urls")
 def register_audit_urls():
     return [path("audit-log/", AuditLogView.as_view(), name="lms_audit_log")]
-
-
-class AdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser
 
 
 @hooks.register("register_settings_menu_item")
