@@ -1,0 +1,130 @@
+"""The coordinator dashboard and a learner's page (manual completion, exceptions)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.assignments import AssignmentError
+from courses.models import CoursePage
+from lms.accounts.models import LearnerGroup, Position
+
+from ..exports import EXPORT_CHUNK
+from ..selectors import STATUS_LABELS, coordination_report, members_in_scope
+from ._common import _as_of, _coordinator_only, _int, _learner_in_scope, _unit_in_scope
+
+
+@login_required
+def dashboard(request):
+    _coordinator_only(request)
+    unit = _unit_in_scope(request, request.GET.get("unit"))
+    as_of = _as_of(request)
+    report = coordination_report(viewer=request.user, unit=unit, as_of=as_of, course_id=_int(request.GET.get("course")))
+    pending = members_in_scope(viewer=request.user, confirmed=False).count()
+    rows = _filtered(report, request.GET)
+    learners = Paginator(rows, 100).get_page(request.GET.get("p"))
+    report.load_facts(list(learners.object_list))
+    context = {
+        "report": report,
+        "unit": unit,
+        "pending": pending,
+        "as_of": as_of,
+        "learners": learners,
+        "filters": request.GET,
+        "groups": LearnerGroup.choices,
+        "positions": Position.choices,
+        "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
+        "statuses": list(STATUS_LABELS.items()),
+        "target": settings.COORDINATION_TARGET_PCT,
+    }
+    return render(request, "coordination/dashboard.html", context)
+
+
+def _filtered(report, params):
+    """Learner-list filters: learner group, position, status of any course (which needs every row's facts)."""
+    rows = report.learners
+    group, position, status = params.get("group"), params.get("position"), params.get("status")
+    if group:
+        rows = [r for r in rows if r.membership.user.learner_group == group]
+    if position:
+        rows = [r for r in rows if r.membership.user.position == position]
+    if status:
+        for start in range(0, len(rows), EXPORT_CHUNK):
+            report.load_facts(rows[start : start + EXPORT_CHUNK])
+        rows = [r for r in rows if any(s == status for _e, s, _label in r.courses)]
+    return rows
+
+
+@login_required
+def learner_detail(request, user_id: int):
+    """One learner's units, courses and quiz attempts — only for coordinators whose scope holds them."""
+
+    from certificates.selectors import certificates_of
+    from courses.models import Enrollment
+    from quizzes.models import Attempt
+
+    learner = _learner_in_scope(request, user_id)
+    context = {
+        "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
+        "learner": learner,
+        "memberships": learner.memberships.select_related("unit").order_by("-start"),
+        "enrollments": Enrollment.objects.filter(user=learner).select_related("course", "assignment"),
+        "attempts": Attempt.objects.filter(user=learner).select_related("quiz").order_by("-started_at")[:50],
+        "certificates": certificates_of(user=learner),
+    }
+    return render(request, "coordination/learner_detail.html", context)
+
+
+@require_POST
+@login_required
+def learner_manual_completion(request, user_id: int):
+    """Record in-person training as a completion, with a note (audited)."""
+    from courses.services import LearningError, enrollment_complete_manually
+
+    learner = _learner_in_scope(request, user_id)
+    course = get_object_or_404(CoursePage.objects.live(), pk=_int(request.POST.get("course")) or 0)
+    try:
+        enrollment_complete_manually(actor=request.user, user=learner, course=course, note=request.POST.get("note", ""))
+    except LearningError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã ghi nhận hoàn thành “%(title)s”.") % {"title": course.title})
+    return redirect("coordination_learner", user_id=learner.pk)
+
+
+@require_POST
+@login_required
+def learner_exception(request, user_id: int):
+    """Extend a learner's deadline or exempt them from an assignment (audited)."""
+    from django import forms as django_forms
+
+    from courses.assignments import assignment_exception_set
+    from courses.models import Assignment
+
+    learner = _learner_in_scope(request, user_id)
+    assignment = get_object_or_404(Assignment, pk=_int(request.POST.get("assignment")) or 0, enrollments__user=learner)
+    kind = request.POST.get("kind")
+    due = None
+    if kind == "extension":
+        try:
+            due = django_forms.DateField().clean(request.POST.get("due_date"))
+        except django_forms.ValidationError:
+            messages.error(request, _("Ngày gia hạn phải có dạng dd/mm/yyyy."))
+            return redirect("coordination_learner", user_id=learner.pk)
+    try:
+        assignment_exception_set(
+            actor=request.user,
+            assignment=assignment,
+            user=learner,
+            kind=kind,
+            due_date=due,
+            reason=request.POST.get("reason", "").strip() or "—",
+        )
+    except (AssignmentError, ValueError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã lưu."))
+    return redirect("coordination_learner", user_id=learner.pk)
