@@ -32,6 +32,11 @@ def demo_course_files(directory: Path = DEMO_DIR) -> list[dict]:
 
 
 @transaction.atomic
+def demo_slug(course_id: int, directory: Path = DEMO_DIR) -> str | None:
+    """The slug of demo course ``course_id`` (the ids of ``../shared/courses.json``)."""
+    return next((data["slug"] for data in demo_course_files(directory) if data["id"] == course_id), None)
+
+
 def demo_catalogue_load(*, home: HomePage, directory: Path = DEMO_DIR) -> CourseIndexPage:
     """Create the catalogue page, every demo course and the basic learning path."""
     index = CourseIndexPage.objects.child_of(home).first()

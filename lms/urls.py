@@ -37,7 +37,7 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("", include("certificates.urls")),
     path("quiz/", include("quizzes.urls")),
-    path("coordinate/", include("lms.coordination.urls")),
+    path("coordinate/", include("coordination.urls")),
     path("search/", course_views.search, name="search"),
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -5,12 +5,24 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
-from courses.demo import demo_course_files
+from courses.demo import demo_course_files, demo_slug
 from courses.models import CoursePage, ModulePage
+from courses.selectors import course_outline
+from courses.services import enrollment_create, lesson_complete
+from lms.accounts.models import User
 from lms.text import slugify_vi
 
 from .models import Attempt, AttemptState, QuestionCategory, QuestionVersion, QuizPage, QuizSlot
-from .services import attempt_start, attempt_submit, question_create
+from .services import attempt_save_page, attempt_start, attempt_submit, question_create
+
+# learner e-mail, demo course id, lessons done ("all" completes the course, its final quiz included)
+DEMO_PROGRESS = [
+    ("hocvien@hocso.local", 1, 2),
+    ("hocvien@hocso.local", 3, "all"),
+    ("nguoidan@hocso.local", 5, 1),
+    ("nguoidan@hocso.local", 4, 3),
+    ("dieuphoi.xa@hocso.local", 6, "all"),
+]
 
 
 @transaction.atomic
@@ -62,8 +74,6 @@ def demo_attempt_pass(*, user, quiz: QuizPage) -> Attempt:
             for key, values in correct_form_values(versions[entry["version_id"]], entry).items():
                 data.setlist(key, values)
     # Every page's answers are read from one form: save page by page, then submit.
-    from .services import attempt_save_page
-
     for page_index in range(last_page):
         attempt = attempt_save_page(
             attempt_id=attempt.pk, user=user, page=page_index, sequence=attempt.sequence, data=data
@@ -71,6 +81,27 @@ def demo_attempt_pass(*, user, quiz: QuizPage) -> Attempt:
     attempt = attempt_submit(attempt_id=attempt.pk, user=user, sequence=attempt.sequence, page=last_page, data=data)
     assert attempt.state == AttemptState.GRADED
     return attempt
+
+
+@transaction.atomic
+def demo_learning_progress_load() -> None:
+    """Demo learners at different stages, quizzes passed where a course is complete.
+    Idempotent: the services ignore repeats and a passed quiz is not taken again."""
+    for email, course_number, lessons_done in DEMO_PROGRESS:
+        user = User.objects.filter(email=email).first()
+        course = CoursePage.objects.filter(slug=demo_slug(course_number)).first()
+        if user is None or course is None:
+            continue
+        enrollment_create(user=user, course=course)
+        outline = course_outline(course)
+        count = len(outline.lessons) if lessons_done == "all" else lessons_done
+        for lesson in outline.lessons[:count]:
+            if lesson.specific_class is QuizPage:
+                quiz = QuizPage.objects.get(pk=lesson.pk)
+                if not Attempt.objects.filter(user=user, quiz=quiz, passed=True).exists():
+                    demo_attempt_pass(user=user, quiz=quiz)
+                continue
+            lesson_complete(user=user, lesson=lesson)
 
 
 def correct_form_values(payload: dict, entry: dict) -> dict[str, list[str]]:

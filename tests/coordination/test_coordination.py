@@ -139,9 +139,9 @@ def test_exception_extends_or_exempts_and_status(world):
 def test_self_declared_learner_is_absent_until_confirmed_and_transfers_keep_past_reports(client, world, admin_user):
     from datetime import date
 
+    from coordination.selectors import coordination_report
+    from coordination.services import membership_transfer_and_assign
     from courses.services import enrollment_create
-    from lms.coordination.selectors import coordination_report
-    from lms.coordination.services import membership_transfer_and_assign
 
     quarter_end = date(2026, 9, 30)
     for user in (world["a1"], world["a2"]):
@@ -232,7 +232,7 @@ def test_learner_detail_only_within_scope(client, world):
 
 
 def test_units_are_ranked_red_amber_green_against_the_target(settings):
-    from lms.coordination.selectors import Figures
+    from coordination.selectors import Figures
 
     settings.COORDINATION_TARGET_PCT = 90
     settings.COORDINATION_AMBER_MARGIN_PCT = 20

@@ -131,7 +131,7 @@ def test_units_outside_the_coordinators_scope_are_errors(client, coordinator):
 @pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_large_file_is_applied_by_the_worker_with_progress(client, admin_user, celery_worker_process):
-    from lms.coordination.models import ImportJob
+    from coordination.models import ImportJob
     from tests.fixtures.worker import wait_for
 
     units = make_province_tree()

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from coordination.models import ReminderClaim
+from coordination.reminders import reminders_send, unsubscribe_token
 from courses.assignments import assignment_create, assignment_exception_set
-from lms.coordination.models import ReminderClaim
-from lms.coordination.reminders import reminders_send, unsubscribe_token
 from lms.orgunits.models import MembershipSource
 from lms.orgunits.services import coordinator_scope_grant, membership_declare
 from tests.factories import UserFactory, make_course, make_province_tree
@@ -62,7 +62,7 @@ def test_each_reminder_is_sent_once_and_respects_exemption_and_opt_out(client, a
 @pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_worker_restarted_mid_run_sends_no_reminder_twice(admin_user, tmp_path, django_db_blocker):
-    from lms.coordination.tasks import send_reminders
+    from coordination.tasks import send_reminders
 
     _coordinator, _assignment, users = setup_assignment(admin_user, 12)
     outbox = tmp_path / "mail"
@@ -102,7 +102,7 @@ def test_worker_restarted_mid_run_sends_no_reminder_twice(admin_user, tmp_path, 
 
 @pytest.mark.django_db
 def test_weekly_digest_once_per_coordinator_per_week(admin_user):
-    from lms.coordination.reminders import digests_send
+    from coordination.reminders import digests_send
 
     coordinator, _assignment, _users = setup_assignment(admin_user, 2)
     monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())

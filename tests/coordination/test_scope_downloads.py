@@ -61,8 +61,8 @@ def test_learner_detail_lists_certificates(client, world, issued_for_both):
 @pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_large_xlsx_export_is_built_by_the_worker_for_its_owner_only(client, world, monkeypatch, celery_worker_process):
-    from lms.coordination.models import ExportJob
-    from lms.coordination.views import exports as views
+    from coordination.models import ExportJob
+    from coordination.views import exports as views
     from tests.factories import UserFactory
     from tests.fixtures.worker import wait_for
 

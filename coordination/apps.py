@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoordinationConfig(AppConfig):
     """Coordinators' pages: scoped completion reports, assignments, confirmations, imports, reminders."""
 
-    name = "lms.coordination"
+    name = "coordination"
     label = "coordination"
     verbose_name = _("Điều phối đào tạo")
 

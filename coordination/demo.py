@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,9 +11,10 @@ from courses.assignments import assignment_create
 from courses.models import Assignment, CoursePage
 from courses.selectors import course_outline
 from courses.services import lesson_complete
+from lms.accounts.demo import demo_account_ensure
 from lms.accounts.models import LearnerGroup, Position, User
-from lms.orgunits.models import Membership, MembershipSource, OrgUnit, UnitKind
-from lms.orgunits.services import coordinator_scope_grant, membership_declare
+from lms.orgunits.models import OrgUnit, UnitKind
+from lms.orgunits.services import coordinator_scope_grant
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc"]
@@ -28,7 +28,14 @@ def demo_coordination_load(*, admin: User, password: str, learners_per_unit: int
     agencies = OrgUnit.objects.filter(kind=UnitKind.AGENCY, valid_to__isnull=True).order_by("path")
     for agency in agencies:
         email = f"dieuphoi.{agency.code.split('.')[-1].lower()}@hocso.local"
-        user = _account(email, f"Điều phối {agency.name}", agency, password)
+        user = demo_account_ensure(
+            email=email,
+            full_name=f"Điều phối {agency.name}",
+            unit=agency,
+            password=password,
+            group=LearnerGroup.CONG_CHUC,
+            position=Position.CHUYEN_VIEN,
+        )
         coordinator_scope_grant(actor=admin, user=user, unit=agency, reason="seed_demo")
         printed.append((f"coordinator ({agency.name})", email))
     leaves = OrgUnit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.DIVISION], valid_to__isnull=True).order_by(
@@ -39,29 +46,17 @@ def demo_coordination_load(*, admin: User, password: str, learners_per_unit: int
         for _ in range(learners_per_unit):
             name = f"{FAMILY[number % 10]} {MIDDLE[number % 6]} {GIVEN[number % 14]}"
             group = LearnerGroup.NGUOI_DAN if unit.kind == UnitKind.COMMUNE and number % 2 else LearnerGroup.CONG_CHUC
-            user = _account(f"hocvien{number:03d}@hocso.local", name, unit, password, group=group)
+            demo_account_ensure(
+                email=f"hocvien{number:03d}@hocso.local",
+                full_name=name,
+                unit=unit,
+                password=password,
+                group=group,
+                position=Position.CHUYEN_VIEN,
+            )
             number += 1
     _assignments(admin)
     return printed
-
-
-def _account(email, full_name, unit, password, *, group=LearnerGroup.CONG_CHUC) -> User:
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(
-            email=email,
-            password=password,
-            full_name=full_name,
-            learner_group=group,
-            position=Position.CHUYEN_VIEN,
-            consent_at=timezone.now(),
-        )
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    if not Membership.objects.filter(user=user, end__isnull=True).exists():
-        membership = membership_declare(user=user, unit=unit, source=MembershipSource.IMPORT)
-        membership.confirmed_at = timezone.now()
-        membership.save(update_fields=["confirmed_at"])
-    return user
 
 
 def _assignments(admin: User) -> None:
