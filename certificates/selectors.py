@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from lms.orgunits.selectors import is_coordinator, users_visible_to
+from lms.orgunits.selectors import user_in_scope, users_visible_to
 
 from .codes import code_display, code_normalise
 from .models import Certificate, CertificateRegeneration, CertificateStatus, CertificateTemplate
@@ -31,16 +31,12 @@ def certificate_can_download(*, viewer, certificate: Certificate) -> bool:
     """The owner, coordinators whose scope holds the learner, and administrators."""
     if not viewer.is_authenticated or not certificate.pdf:
         return False
-    return users_visible_to(viewer=viewer).filter(pk=certificate.user_id).exists()
+    return certificate.user_id == viewer.pk or user_in_scope(viewer=viewer, user=certificate.user)
 
 
 def certificate_can_manage(*, viewer, certificate: Certificate) -> bool:
     """Revoke and reissue: administrators, and coordinators whose scope holds the learner."""
-    if not viewer.is_authenticated:
-        return False
-    if viewer.is_superuser:
-        return True
-    return is_coordinator(user=viewer) and users_visible_to(viewer=viewer).filter(pk=certificate.user_id).exists()
+    return user_in_scope(viewer=viewer, user=certificate.user)
 
 
 def certificates_managed_by(*, viewer, query: str = "") -> QuerySet[Certificate]:

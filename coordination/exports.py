@@ -14,7 +14,18 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.utils import timezone
 
-EXPORT_HEADERS = ["Họ và tên", "Email", "Mã đơn vị", "Đơn vị", "Chức vụ", "Khoá học", "Tiến độ (%)", "Ngày hoàn thành"]
+EXPORT_HEADERS = [
+    "Họ và tên",
+    "Email",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Chức vụ",
+    "Khoá học",
+    "Tiến độ (%)",
+    "Hạn hoàn thành",
+    "Trạng thái",
+    "Ngày hoàn thành",
+]
 EXPORT_CHUNK = 2000
 # Scopes with more learners than this get their XLSX from a worker.
 XLSX_TASK_LEARNERS = 5000
@@ -43,10 +54,17 @@ def _chunk_rows(rows):
         user, member_unit = row.membership.user, row.membership.unit
         base = [user.full_name, user.email, member_unit.code, member_unit.name, user.get_position_display()]
         if not row.enrollments:
-            yield [*base, "", "", ""]
+            yield [*base, "", "", "", "", ""]
         for enrollment in row.enrollments:
-            completed = enrollment.completed_at.strftime("%d/%m/%Y") if enrollment.completed_at else ""
-            yield [*base, enrollment.course_title, enrollment.progress_pct, completed]
+            completed = (
+                timezone.localdate(enrollment.completed_at).strftime("%d/%m/%Y") if enrollment.completed_at else ""
+            )
+            due = enrollment.due_date.strftime("%d/%m/%Y") if enrollment.due_date else ""
+            yield [*base, enrollment.course_title, enrollment.progress_pct, due, enrollment.status_label, completed]
+
+
+def _day(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def xlsx_write(report, handle) -> int:

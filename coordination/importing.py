@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from lms.accounts.models import LearnerGroup, Position
 from lms.audit.services import audit_record
 from lms.orgunits.models import Membership, MembershipSource
-from lms.orgunits.selectors import org_unit_by_code
+from lms.orgunits.selectors import org_unit_by_code, unit_in_scope
 from lms.text import normalize_nfc, search_key
 
 from .models import ImportJob
@@ -81,8 +81,6 @@ def _file_error(message: str) -> list[RowOutcome]:
 
 
 def preview_rows(*, actor, table: list[list[str]]) -> list[RowOutcome]:
-    from .selectors import scope_roots
-
     if not table:
         return _file_error(_("Tệp trống."))
     columns = {}
@@ -95,7 +93,6 @@ def preview_rows(*, actor, table: list[list[str]]) -> list[RowOutcome]:
         return [
             RowOutcome(1, "", "", "", "", "", "", "error", _("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)})
         ]
-    roots = [unit.path for unit in scope_roots(viewer=actor)]
     User = get_user_model()
     seen: dict[str, int] = {}
     outcomes = []
@@ -118,7 +115,7 @@ def preview_rows(*, actor, table: list[list[str]]) -> list[RowOutcome]:
         unit = org_unit_by_code(code=values["unit_code"]) if values["unit_code"] else None
         if unit is None:
             problems.append(_("không có đơn vị mã “%(code)s”") % {"code": values["unit_code"]})
-        elif not actor.is_superuser and not any(unit.path.startswith(root) for root in roots):
+        elif not unit_in_scope(viewer=actor, unit=unit):
             problems.append(_("đơn vị “%(code)s” ngoài phạm vi của bạn") % {"code": values["unit_code"]})
         group = _choice(values["learner_group"], LearnerGroup.choices)
         position = _choice(values["position"], Position.choices)

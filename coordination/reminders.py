@@ -21,7 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from courses.models import AssignmentException, Enrollment, EnrollmentStatus, ExceptionKind
+from courses.assignment_status import enrollments_with_status
+from courses.models import AssignmentStatus, Enrollment, EnrollmentStatus
 
 from .models import ReminderClaim
 
@@ -41,36 +42,36 @@ def unsubscribe_user_id(token: str) -> int | None:
 
 
 def due_reminders(*, today=None) -> list[tuple[Enrollment, str]]:
-    """(enrolment, kind) pairs that should get a reminder today and were not claimed yet."""
+    """(enrolment, kind) pairs that should get a reminder today and were not claimed yet: "overdue"
+    once the learner's due date (their extension, else the assignment's) has passed, "due_soon" within
+    ``REMINDER_DAYS_BEFORE_DUE`` days of it. Completed and exempted learners get none."""
     today = today or timezone.localdate()
     soon = today + timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
     enrollments = (
-        Enrollment.objects.filter(
-            assignment__isnull=False,
-            completed_at__isnull=True,
-            user__is_active=True,
-            user__reminder_emails=True,
-            assignment__due_date__lte=soon,
+        enrollments_with_status(
+            Enrollment.objects.filter(
+                assignment__isnull=False, user__is_active=True, user__reminder_emails=True
+            ).exclude(status=EnrollmentStatus.WITHDRAWN),
+            today=today,
         )
-        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .filter(
+            assignment_status__in=[
+                AssignmentStatus.OVERDUE,
+                AssignmentStatus.NOT_STARTED,
+                AssignmentStatus.IN_PROGRESS,
+            ],
+            due__lte=soon,
+        )
         .select_related("user", "course", "assignment")
         .order_by("pk")
     )
-    exceptions = {
-        (e.assignment_id, e.user_id): e
-        for e in AssignmentException.objects.filter(assignment_id__in={en.assignment_id for en in enrollments})
-    }
     claimed = set(
         ReminderClaim.objects.filter(assignment__isnull=False).values_list("user_id", "assignment_id", "kind")
     )
     pending = []
     for enrollment in enrollments:
-        exception = exceptions.get((enrollment.assignment_id, enrollment.user_id))
-        if exception and exception.kind == ExceptionKind.EXEMPTION:
-            continue
-        due = exception.due_date if exception and exception.due_date else enrollment.assignment.due_date
-        kind = "overdue" if today > due else "due_soon" if due <= soon else None
-        if kind and (enrollment.user_id, enrollment.assignment_id, kind) not in claimed:
+        kind = "overdue" if enrollment.assignment_status == AssignmentStatus.OVERDUE else "due_soon"
+        if (enrollment.user_id, enrollment.assignment_id, kind) not in claimed:
             pending.append((enrollment, kind))
     return pending
 

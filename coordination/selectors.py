@@ -1,7 +1,8 @@
-"""Scoped reads for coordinators: who is in scope, headline figures, units, learners.
+"""Scoped reads for coordinators: headline figures, units, courses, learners.
 
-Every function takes the viewer and filters by their coordinator scopes
-(administrators see everything). Only confirmed, current memberships count.
+Every function takes the viewer and filters by their scope (``lms.orgunits.selectors``: the one
+home of the scope rule; administrators see everything). Only confirmed memberships count. The
+status of each enrolment comes from ``courses.assignment_status`` (the one home of that rule).
 """
 
 from __future__ import annotations
@@ -10,36 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage, Enrollment, EnrollmentStatus
-from lms.orgunits.models import Membership, OrgUnit
-from lms.orgunits.selectors import coordinator_scope_units, subtree_filter
+from certificates.models import Certificate, CertificateStatus
+from courses.assignment_status import enrollments_with_status
+from courses.models import AssignmentStatus, CoursePage, Enrollment, EnrollmentStatus
+from lms.accounts.models import Position
+from lms.orgunits.models import OrgUnit
+from lms.orgunits.selectors import members_in_scope, scope_roots
 from lms.text import vietnamese_name_sort_key
-
-
-def scope_roots(*, viewer) -> list[OrgUnit]:
-    if viewer.is_superuser:
-        return list(OrgUnit.objects.filter(depth=1).order_by("path"))
-    return coordinator_scope_units(user=viewer)
-
-
-def members_in_scope(*, viewer, confirmed: bool = True, as_of=None) -> QuerySet[Membership]:
-    """Memberships in the viewer's scope: current ones, or those valid on ``as_of`` (past reports:
-    transfers and merges after that day change nothing)."""
-    roots = scope_roots(viewer=viewer)
-    if as_of is None:
-        memberships = Membership.objects.filter(end__isnull=True, user__is_active=True)
-    else:
-        memberships = Membership.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=as_of))
-    memberships = memberships.select_related("user", "unit")
-    if not viewer.is_superuser:
-        memberships = memberships.filter(subtree_filter([r.path for r in roots], field="unit__path"))
-    if confirmed and as_of is not None:
-        return memberships.filter(confirmed_at__date__lte=as_of)
-    return memberships.filter(confirmed_at__isnull=not confirmed)
 
 
 @dataclass
@@ -50,6 +31,7 @@ class Figures:
     completed: int = 0
     overdue: int = 0
     due_soon: int = 0
+    exempted: int = 0
 
     @property
     def completion_pct(self) -> int:
@@ -58,21 +40,13 @@ class Figures:
     @property
     def rag(self) -> str:
         """Red/amber/green against the completion target (``COORDINATION_TARGET_PCT``)."""
-        from django.conf import settings
-
         target = settings.COORDINATION_TARGET_PCT
         if self.completion_pct >= target:
             return "green"
         return "amber" if self.completion_pct >= target - settings.COORDINATION_AMBER_MARGIN_PCT else "red"
 
 
-STATUS_LABELS = {
-    "not_started": _("chưa bắt đầu"),
-    "in_progress": _("đang học"),
-    "completed": _("hoàn thành"),
-    "overdue": _("quá hạn"),
-    "exempted": _("được miễn"),
-}
+STATUS_LABELS = dict(AssignmentStatus.choices)
 
 
 @dataclass
@@ -82,11 +56,14 @@ class EnrollmentFact:
     user_id: int
     course_id: int
     course_title: str
-    status: str
     progress_pct: int
-    completed_at: object
-    last_activity_at: object
-    due_date: object  # the assignment's due date, or None
+    completed_at: object  # None when completed after the report's day
+    due_date: object  # the learner's due date (their extension, else the assignment's), or None
+    status: str  # an ``AssignmentStatus`` value, from ``courses.assignment_status``
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
 
 
 @dataclass(frozen=True)
@@ -98,8 +75,6 @@ class PersonUser:
     position: str
 
     def get_position_display(self) -> str:
-        from lms.accounts.models import Position
-
         return str(dict(Position.choices).get(self.position, "")) if self.position else ""
 
 
@@ -128,19 +103,8 @@ class LearnerRow:
 
     @property
     def courses(self) -> list[tuple[EnrollmentFact, str, str]]:
-        """(enrolment, status, label) — the status of an assigned course counts its due date."""
-        rows = []
-        for enrollment in self.enrollments:
-            if enrollment.completed_at:
-                status = "completed"
-            elif enrollment.due_date is not None and self.today > enrollment.due_date:
-                status = "overdue"
-            elif enrollment.progress_pct or enrollment.last_activity_at:
-                status = "in_progress"
-            else:
-                status = "not_started"
-            rows.append((enrollment, status, STATUS_LABELS[status]))
-        return rows
+        """(enrolment, status, label) for each course of the learner."""
+        return [(enrollment, enrollment.status, enrollment.status_label) for enrollment in self.enrollments]
 
 
 @dataclass
@@ -153,19 +117,31 @@ class _Tally:
     completed: int = 0
     overdue: int = 0
     due_soon: int = 0
+    exempted: int = 0
 
-    def add(self, user_id, completed_at, due, today, soon) -> None:
+    def add(self, user_id, status, due, today, soon) -> None:
+        """Count one enrolment; an exempted one is not required, so it is not in the denominator."""
         self.users.add(user_id)
+        if status == AssignmentStatus.EXEMPTED:
+            self.exempted += 1
+            return
         self.enrollments += 1
-        if completed_at:
-            self.completed += 1
-        elif due is not None:
-            self.overdue += due < today
+        self.completed += status == AssignmentStatus.COMPLETED
+        self.overdue += status == AssignmentStatus.OVERDUE
+        if status in (AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS) and due is not None:
             self.due_soon += today <= due <= soon
 
     def figures(self) -> Figures:
         learners = self.learners or len(self.users)  # per course: the learners enrolled in it
-        return Figures(learners, len(self.users), self.enrollments, self.completed, self.overdue, self.due_soon)
+        return Figures(
+            learners,
+            len(self.users),
+            self.enrollments,
+            self.completed,
+            self.overdue,
+            self.due_soon,
+            self.exempted,
+        )
 
 
 @dataclass
@@ -177,6 +153,7 @@ class Report:
     courses: list[tuple[str, Figures]] = field(default_factory=list)
     enrollments_query: object = None
     as_of: object = None
+    today: object = None
     certificates_issued: int = 0
 
     @property
@@ -185,9 +162,7 @@ class Report:
 
     def load_facts(self, rows: list[LearnerRow]) -> list[LearnerRow]:
         """Fill the enrolment facts of ``rows`` (a page or a chunk of an export): one query."""
-        by_user = _facts_by_user(
-            self.enrollments_query.filter(user_id__in=[r.membership.user_id for r in rows]), self.as_of
-        )
+        by_user = _facts_by_user(self.enrollments_query.filter(user_id__in=[r.membership.user_id for r in rows]))
         for row in rows:
             row.enrollments = by_user.get(row.membership.user_id, [])
         return rows
@@ -213,19 +188,19 @@ def _people(memberships) -> list[Person]:
 
 
 def _fact_rows(enrollments):
+    """(user, course, progress, completed_at, due, status) of each enrolment, status annotated."""
     return enrollments.values_list(
-        "user_id", "course_id", "status", "progress_pct", "completed_at", "last_activity_at", "assignment__due_date"
+        "user_id", "course_id", "progress_pct", "completed_at", "due", "assignment_status"
     ).iterator(chunk_size=20_000)
 
 
-def _facts_by_user(enrollments, as_of) -> dict[int, list[EnrollmentFact]]:
+def _facts_by_user(enrollments) -> dict[int, list[EnrollmentFact]]:
     titles = dict(CoursePage.objects.values_list("pk", "title"))
     by_user: dict[int, list[EnrollmentFact]] = defaultdict(list)
-    for user_id, course_id, status, pct, completed_at, last_activity, due in _fact_rows(enrollments):
-        if as_of is not None and completed_at and timezone.localdate(completed_at) > as_of:
-            completed_at = None  # not yet completed on that day
+    for user_id, course_id, pct, completed_at, due, status in _fact_rows(enrollments):
+        completed = completed_at if status == AssignmentStatus.COMPLETED else None
         by_user[user_id].append(
-            EnrollmentFact(user_id, course_id, titles.get(course_id, ""), status, pct, completed_at, last_activity, due)
+            EnrollmentFact(user_id, course_id, titles.get(course_id, ""), pct, completed, due, status)
         )
     return by_user
 
@@ -248,9 +223,10 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
         enrollments = enrollments.filter(course_id=course_id)
     if as_of is not None:
         enrollments = enrollments.filter(started_at__date__lte=as_of)
+    today = as_of or timezone.localdate()
+    enrollments = enrollments_with_status(enrollments, today=today)
     people = _people(memberships)
     people.sort(key=lambda person: vietnamese_name_sort_key(person.user.full_name))
-    today = as_of or timezone.localdate()
     soon = today + timedelta(days=7)
     groups = list(unit.get_children()) if unit is not None else _report_units(viewer)
     group_of: dict[int, int] = {}
@@ -265,14 +241,12 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
     per_course: dict[str, _Tally] = defaultdict(_Tally)
     months = _last_months(today)
     by_month = dict.fromkeys(months, 0)
-    for user_id, course_id_, _status, _pct, completed_at, _last, due in _fact_rows(enrollments):
-        if as_of is not None and completed_at and timezone.localdate(completed_at) > as_of:
-            completed_at = None
-        totals.add(user_id, completed_at, due, today, soon)
+    for user_id, course_id_, _pct, completed_at, due, status in _fact_rows(enrollments):
+        totals.add(user_id, status, due, today, soon)
         if user_id in group_of:
-            per_group[group_of[user_id]].add(user_id, completed_at, due, today, soon)
-        per_course[titles.get(course_id_, "")].add(user_id, completed_at, due, today, soon)
-        if completed_at:
+            per_group[group_of[user_id]].add(user_id, status, due, today, soon)
+        per_course[titles.get(course_id_, "")].add(user_id, status, due, today, soon)
+        if status == AssignmentStatus.COMPLETED:
             local = timezone.localtime(completed_at)
             if (local.year, local.month) in by_month:
                 by_month[(local.year, local.month)] += 1
@@ -284,13 +258,12 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
         courses=[(title, tally.figures()) for title, tally in sorted(per_course.items())],
         enrollments_query=enrollments,
         as_of=as_of,
+        today=today,
         certificates_issued=_certificates_issued(memberships, as_of),
     )
 
 
 def _certificates_issued(memberships, as_of) -> int:
-    from certificates.models import Certificate, CertificateStatus
-
     issued = Certificate.objects.filter(user_id__in=memberships.values("user_id"), issued_at__isnull=False)
     if as_of is not None:
         return issued.filter(issued_at__date__lte=as_of).exclude(status=CertificateStatus.SUPERSEDED).count()

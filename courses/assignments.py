@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from lms.audit.services import audit_record
 from lms.orgunits.models import Membership
-from lms.orgunits.selectors import coordinator_scope_units, subtree_filter, users_visible_to
+from lms.orgunits.selectors import scope_roots, subtree_filter, unit_in_scope, user_in_scope
 
-from .models import Assignment, AssignmentException, Enrollment, EnrollmentSource, EnrollmentStatus, ExceptionKind
+from .models import Assignment, AssignmentException, EnrollmentSource, ExceptionKind
 from .services import LearningError, enrollment_create
 
 
@@ -29,16 +29,12 @@ class AssignmentError(LearningError):
 
 
 def _check_scope(actor, units, users) -> None:
-    if actor.is_superuser:
-        return
-    roots = [unit.path for unit in coordinator_scope_units(user=actor)]
-    if not roots:
+    if not scope_roots(viewer=actor):
         raise AssignmentError(_("Bạn không có quyền giao khoá học."))
-    outside = [unit.name for unit in units if not any(unit.path.startswith(root) for root in roots)]
+    outside = [unit.name for unit in units if not unit_in_scope(viewer=actor, unit=unit)]
     if outside:
         raise AssignmentError(_("Ngoài phạm vi của bạn: %(units)s.") % {"units": ", ".join(outside)})
-    visible = set(users_visible_to(viewer=actor).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
-    if any(user.pk not in visible for user in users):
+    if any(not user_in_scope(viewer=actor, user=user) for user in users):
         raise AssignmentError(_("Có người học ngoài phạm vi của bạn."))
 
 
@@ -153,22 +149,3 @@ def assignment_exception_set(
         reason=reason,
     )
     return exception
-
-
-def learner_due_date(assignment: Assignment, exception: AssignmentException | None) -> date:
-    if exception and exception.kind == ExceptionKind.EXTENSION and exception.due_date:
-        return exception.due_date
-    return assignment.due_date
-
-
-def assignment_status(*, enrollment: Enrollment | None, due: date, exempted: bool, today: date | None = None) -> str:
-    """not_started | in_progress | completed | overdue | exempted."""
-    today = today or timezone.localdate()
-    if exempted:
-        return "exempted"
-    if enrollment and enrollment.completed_at:
-        return "completed"
-    if today > due:
-        return "overdue"
-    started = enrollment is not None and (enrollment.progress_pct > 0 or enrollment.last_activity_at is not None)
-    return "in_progress" if started and enrollment.status != EnrollmentStatus.WITHDRAWN else "not_started"

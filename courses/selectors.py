@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
+from .assignment_status import enrollments_with_status_labels
 from .models import (
     Audience,
     CoursePage,
@@ -245,12 +246,14 @@ class Dashboard:
 
 
 def dashboard_for(*, user) -> Dashboard:
-    """ "Học tập của tôi": four lists, four queries."""
-    enrollments = list(
+    """ "Học tập của tôi": four lists, four queries. An assigned course shows the learner's own due
+    date and status (their extension or exemption counts: ``courses.assignment_status``)."""
+    enrollments = enrollments_with_status_labels(
         Enrollment.objects.filter(user=user)
         .exclude(status=EnrollmentStatus.WITHDRAWN)
         .select_related("course", "last_lesson", "assignment")
-        .order_by("-last_activity_at", "-started_at")
+        .order_by("-last_activity_at", "-started_at"),
+        today=timezone.localdate(),
     )
     recent = list(
         LessonProgress.objects.filter(enrollment__user=user, last_viewed_at__isnull=False)
@@ -262,13 +265,7 @@ def dashboard_for(*, user) -> Dashboard:
         completed=[e for e in enrollments if e.completed_at is not None],
         assigned=sorted(
             (e for e in enrollments if e.completed_at is None and e.assignment_id is not None),
-            key=lambda e: e.assignment.due_date,
+            key=lambda e: e.due,
         ),
         recent=recent,
     )
-
-
-def enrollment_status_label(enrollment: Enrollment) -> str:
-    if enrollment.completed_at:
-        return _("Đã hoàn thành")
-    return _("Đang học")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from lms.orgunits.selectors import users_visible_to
+from lms.orgunits.selectors import user_in_scope, users_visible_to
 
 from .gift import gift_export, gift_import
 from .models import Question, QuestionCategory, QuizPage
@@ -100,11 +100,7 @@ class QuizReportView(WagtailAdminTemplateMixin, TemplateView):
         if request.POST.get("action") == "override":
             form = OverrideForm(request.POST)
             user = get_user_model().objects.filter(email__iexact=request.POST.get("email", "")).first()
-            if (
-                form.is_valid()
-                and user is not None
-                and users_visible_to(viewer=request.user).filter(pk=user.pk).exists()
-            ):
+            if form.is_valid() and user is not None and user_in_scope(viewer=request.user, user=user):
                 quiz_override_set(
                     actor=request.user,
                     quiz=self.quiz,

@@ -1,12 +1,13 @@
 """Access checks and parameter parsing shared by the coordinator views."""
 
+from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from lms.orgunits.models import OrgUnit
-from lms.orgunits.selectors import is_coordinator
-
-from ..selectors import scope_roots
+from lms.orgunits.selectors import is_coordinator, unit_in_scope, users_visible_to
 
 
 def _coordinator_only(request):
@@ -18,8 +19,7 @@ def _unit_in_scope(request, unit_id):
     if not unit_id:
         return None
     unit = get_object_or_404(OrgUnit, pk=unit_id)
-    roots = scope_roots(viewer=request.user)
-    if not request.user.is_superuser and not any(unit.path.startswith(root.path) for root in roots):
+    if not unit_in_scope(viewer=request.user, unit=unit):
         raise PermissionDenied
     return unit
 
@@ -33,8 +33,6 @@ def _int(value) -> int | None:
 
 def _as_of(request):
     """``?as_of=dd/mm/yyyy`` (a past day, e.g. the end of a quarter) or None for today."""
-    from django import forms
-
     value = request.GET.get("as_of")
     if not value:
         return None
@@ -45,11 +43,8 @@ def _as_of(request):
 
 
 def _learner_in_scope(request, user_id: int):
-    from django.contrib.auth import get_user_model
-    from django.http import Http404
-
-    from lms.orgunits.selectors import users_visible_to
-
+    """The learner ``user_id`` if the coordinator's scope holds them now; 404 otherwise (nothing
+    tells a coordinator whether an account outside their scope exists)."""
     _coordinator_only(request)
     learner = (
         get_user_model()

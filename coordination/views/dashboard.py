@@ -1,19 +1,26 @@
 """The coordinator dashboard and a learner's page (manual completion, exceptions)."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.assignments import AssignmentError
-from courses.models import CoursePage
+from certificates.selectors import certificates_of
+from courses.assignment_status import enrollments_with_status_labels
+from courses.assignments import AssignmentError, assignment_exception_set
+from courses.models import Assignment, CoursePage, Enrollment
+from courses.services import LearningError, enrollment_complete_manually
 from lms.accounts.models import LearnerGroup, Position
+from lms.orgunits.selectors import members_in_scope
+from quizzes.models import Attempt
 
 from ..exports import EXPORT_CHUNK
-from ..selectors import STATUS_LABELS, coordination_report, members_in_scope
+from ..selectors import STATUS_LABELS, coordination_report
 from ._common import _as_of, _coordinator_only, _int, _learner_in_scope, _unit_in_scope
 
 
@@ -61,17 +68,14 @@ def _filtered(report, params):
 @login_required
 def learner_detail(request, user_id: int):
     """One learner's units, courses and quiz attempts — only for coordinators whose scope holds them."""
-
-    from certificates.selectors import certificates_of
-    from courses.models import Enrollment
-    from quizzes.models import Attempt
-
     learner = _learner_in_scope(request, user_id)
     context = {
         "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
         "learner": learner,
         "memberships": learner.memberships.select_related("unit").order_by("-start"),
-        "enrollments": Enrollment.objects.filter(user=learner).select_related("course", "assignment"),
+        "enrollments": enrollments_with_status_labels(
+            Enrollment.objects.filter(user=learner).select_related("course", "assignment"), today=timezone.localdate()
+        ),
         "attempts": Attempt.objects.filter(user=learner).select_related("quiz").order_by("-started_at")[:50],
         "certificates": certificates_of(user=learner),
     }
@@ -82,8 +86,6 @@ def learner_detail(request, user_id: int):
 @login_required
 def learner_manual_completion(request, user_id: int):
     """Record in-person training as a completion, with a note (audited)."""
-    from courses.services import LearningError, enrollment_complete_manually
-
     learner = _learner_in_scope(request, user_id)
     course = get_object_or_404(CoursePage.objects.live(), pk=_int(request.POST.get("course")) or 0)
     try:
@@ -99,19 +101,14 @@ def learner_manual_completion(request, user_id: int):
 @login_required
 def learner_exception(request, user_id: int):
     """Extend a learner's deadline or exempt them from an assignment (audited)."""
-    from django import forms as django_forms
-
-    from courses.assignments import assignment_exception_set
-    from courses.models import Assignment
-
     learner = _learner_in_scope(request, user_id)
     assignment = get_object_or_404(Assignment, pk=_int(request.POST.get("assignment")) or 0, enrollments__user=learner)
     kind = request.POST.get("kind")
     due = None
     if kind == "extension":
         try:
-            due = django_forms.DateField().clean(request.POST.get("due_date"))
-        except django_forms.ValidationError:
+            due = forms.DateField().clean(request.POST.get("due_date"))
+        except forms.ValidationError:
             messages.error(request, _("Ngày gia hạn phải có dạng dd/mm/yyyy."))
             return redirect("coordination_learner", user_id=learner.pk)
     try:

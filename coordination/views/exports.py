@@ -7,11 +7,12 @@ from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from lms.orgunits.selectors import members_in_scope, scope_roots
 from lms.text import slugify_vi
 
 from ..exports import EXPORT_HEADERS, XLSX_TASK_LEARNERS, export_rows, export_storage, xlsx_write
 from ..models import ExportJob
-from ..selectors import coordination_report, members_in_scope, scope_roots
+from ..selectors import coordination_report
 from ..tasks import export_xlsx_task
 from ._common import _as_of, _coordinator_only, _int, _unit_in_scope
 

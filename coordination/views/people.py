@@ -8,13 +8,12 @@ from django.views.decorators.http import require_POST
 
 from courses.assignments import AssignmentError, assignment_create
 from lms.orgunits.models import Membership, OrgUnit
-from lms.orgunits.selectors import subtree_filter
+from lms.orgunits.selectors import members_in_scope, scope_roots, subtree_filter
 
 from ..forms import AssignmentForm
 from ..importing import ASYNC_ROWS, import_apply, import_preview, import_progress, import_progress_set
 from ..models import ImportJob
 from ..reminders import unsubscribe_user_id
-from ..selectors import members_in_scope, scope_roots
 from ..services import membership_confirm_and_assign
 from ..tasks import import_apply_task
 from ._common import _coordinator_only

@@ -1,4 +1,4 @@
-from .assignments import Assignment, AssignmentException, ExceptionKind
+from .assignments import Assignment, AssignmentException, AssignmentStatus, ExceptionKind
 from .learning import Enrollment, EnrollmentSource, EnrollmentStatus, LessonProgress, PathCompletion
 from .pages import (
     Audience,
@@ -15,6 +15,7 @@ from .pages import (
 __all__ = [
     "Assignment",
     "AssignmentException",
+    "AssignmentStatus",
     "ExceptionKind",
     "Audience",
     "CourseIndexPage",

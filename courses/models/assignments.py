@@ -45,6 +45,16 @@ class ExceptionKind(models.TextChoices):
     EXEMPTION = "exemption", _("Miễn")
 
 
+class AssignmentStatus(models.TextChoices):
+    """Where a learner stands on an assigned course (``courses.assignment_status`` computes it)."""
+
+    NOT_STARTED = "not_started", _("chưa bắt đầu")
+    IN_PROGRESS = "in_progress", _("đang học")
+    COMPLETED = "completed", _("hoàn thành")
+    OVERDUE = "overdue", _("quá hạn")
+    EXEMPTED = "exempted", _("được miễn")
+
+
 class AssignmentException(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="exceptions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment_exceptions")

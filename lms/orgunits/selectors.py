@@ -41,6 +41,7 @@ def subtree_filter(paths: list[str], *, field: str = "path") -> Q:
 
 
 def coordinator_scope_units(*, user) -> list[OrgUnit]:
+    """The units a coordinator was granted (each with its whole subtree)."""
     if not user.is_authenticated:
         return []
     return [scope.unit for scope in CoordinatorScope.objects.filter(user=user).select_related("unit")]
@@ -54,17 +55,71 @@ def membership_current(*, user) -> Membership | None:
     return Membership.objects.filter(user=user, end__isnull=True).select_related("unit").first()
 
 
+# --- The scope rule ---------------------------------------------------------------
+# One home for "what lies inside a viewer's scope": administrators see every unit;
+# a coordinator sees the subtrees of the units they were granted; anyone else sees
+# nothing. Every view, service, import and export asks these functions.
+
+
+def scope_roots(*, viewer) -> list[OrgUnit]:
+    """The tops of the viewer's scope: the province roots for administrators, the granted units
+    for coordinators, nothing for anyone else."""
+    if viewer.is_authenticated and viewer.is_superuser:
+        return list(OrgUnit.objects.filter(depth=1).order_by("path"))
+    return coordinator_scope_units(user=viewer)
+
+
+def unit_in_scope(*, viewer, unit: OrgUnit) -> bool:
+    """Whether ``unit`` lies in one of the viewer's scope subtrees (always, for administrators)."""
+    if viewer.is_authenticated and viewer.is_superuser:
+        return True
+    return any(unit.path.startswith(root.path) for root in scope_roots(viewer=viewer))
+
+
+def members_in_scope(*, viewer, confirmed: bool | None = True, as_of: date | None = None) -> QuerySet[Membership]:
+    """Memberships of units in the viewer's scope.
+
+    Current memberships of active accounts, or with ``as_of`` (a past day) those valid on that day —
+    transfers and merges after it change nothing. ``confirmed``: True for confirmed memberships only
+    (confirmed by ``as_of`` when given), False for self-declared ones awaiting confirmation, None for both.
+    """
+    if as_of is None:
+        memberships = Membership.objects.filter(end__isnull=True, user__is_active=True)
+    else:
+        memberships = Membership.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=as_of))
+    memberships = memberships.select_related("user", "unit")
+    if not (viewer.is_authenticated and viewer.is_superuser):
+        memberships = memberships.filter(
+            subtree_filter([r.path for r in scope_roots(viewer=viewer)], field="unit__path")
+        )
+    if confirmed is None:
+        return memberships
+    if confirmed and as_of is not None:
+        return memberships.filter(confirmed_at__date__lte=as_of)
+    return memberships.filter(confirmed_at__isnull=not confirmed)
+
+
 def users_visible_to(*, viewer) -> QuerySet:
-    """Learners a viewer may see: everyone for administrators, the learners
-    currently in their scope subtrees for coordinators, else only themselves."""
+    """Learners a viewer may see: everyone for administrators, the learners currently in their
+    scope subtrees for coordinators, else only themselves."""
     User = get_user_model()
     if viewer.is_superuser:
         return User.objects.all()
-    paths = [unit.path for unit in coordinator_scope_units(user=viewer)]
+    paths = [unit.path for unit in scope_roots(viewer=viewer)]
     if not paths:
         return User.objects.filter(pk=viewer.pk)
     in_scope = subtree_filter(paths, field="memberships__unit__path")
     return User.objects.filter(in_scope, memberships__end__isnull=True).distinct()
+
+
+def user_in_scope(*, viewer, user) -> bool:
+    """Whether a coordinator's scope (or an administrator's) holds ``user`` now. Being oneself is
+    not being in scope: a learner without a scope holds nobody."""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.is_superuser:
+        return True
+    return bool(scope_roots(viewer=viewer)) and users_visible_to(viewer=viewer).filter(pk=user.pk).exists()
 
 
 def coordinator_scopes_all() -> QuerySet[CoordinatorScope]:
