@@ -9,10 +9,10 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Chứng chỉ")
 
     def ready(self) -> None:
-        from courses.completion import register_completion_hook
+        from courses.completion import register_completion_hook  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
-        from . import personal_data
-        from .hooks import on_completion
+        from . import personal_data  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from .hooks import on_completion  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         register_completion_hook("certificate_request", on_completion)
         personal_data.register()

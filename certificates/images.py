@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 # A4 landscape (297 × 210 mm) at 150 dpi: sharp in print, small in the PDF.
 PAGE_PIXELS = (1754, 1240)
@@ -49,7 +49,6 @@ def _flatten(image: Image.Image) -> Image.Image:
 def default_background(layout: str) -> bytes:
     """The built-in background when a template has none: a framed page (classic)
     or a coloured band (modern), drawn once per process by the caller's cache."""
-    from PIL import ImageDraw
 
     width, height = PAGE_PIXELS
     if layout == "modern":

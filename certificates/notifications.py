@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import Certificate, CertificateStatus
-from .selectors import verify_url
+from .selectors import certificates_due_for_reminder, verify_url
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,6 @@ def certificate_issued_notify(*, certificate_id: int) -> bool:
 
 def expiry_reminders_send(*, today=None) -> int:
     """Remind learners N days (CERTIFICATE_EXPIRY_REMINDER_DAYS) before a certificate expires, once."""
-    from .services import certificates_due_for_reminder
 
     sent = 0
     for certificate in certificates_due_for_reminder(today=today):

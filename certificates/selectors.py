@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -166,3 +166,17 @@ def certificate_verify(*, typed_code: str, today: date | None = None) -> Verific
     ):
         result.status, result.expired_on = "expired", certificate.expires_on
     return result
+
+
+def certificates_due_for_reminder(*, today=None) -> QuerySet[Certificate]:
+    """Issued certificates expiring within CERTIFICATE_EXPIRY_REMINDER_DAYS whose learner was not reminded."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.CERTIFICATE_EXPIRY_REMINDER_DAYS)
+    return Certificate.objects.filter(
+        status=CertificateStatus.ISSUED,
+        expires_on__isnull=False,
+        expires_on__gte=today,
+        expires_on__lte=horizon,
+        expiry_reminded_at__isnull=True,
+        user__anonymised_at__isnull=True,
+    ).select_related("user", "enrollment__course")

@@ -124,7 +124,7 @@ def _certificate_create(**fields) -> Certificate | None:
 def certificate_enqueue(*, certificate_id: int) -> bool:
     """Publish the render task. Never raises: with the broker down the certificate
     stays ``pending`` and the sweeper enqueues it again later."""
-    from .tasks import certificate_render
+    from .tasks import certificate_render  # noqa: PLC0415 — tasks.py imports this module
 
     try:
         queue = settings.CERTIFICATE_TASK_QUEUE or None
@@ -140,7 +140,7 @@ def certificate_enqueue(*, certificate_id: int) -> bool:
 
 
 def _content_for(certificate: Certificate, template, issued_at):
-    from . import rendering
+    from . import rendering  # noqa: PLC0415 — the PDF stack (≈0.6 s) stays out of web processes
 
     frozen = certificate.frozen
     assets = template_assets(template)
@@ -171,7 +171,7 @@ def certificate_pdf_produce(certificate: Certificate, issued_at) -> tuple[str, s
     """Render, sign and store a PDF; returns (storage name, sha256, template, issuer key row)."""
     # xhtml2pdf, ReportLab and pyHanko (≈ 0.6 s to import) load here, not in web
     # processes; a worker imports them once at start (tasks._preload).
-    from . import rendering, signing
+    from . import rendering, signing  # noqa: PLC0415 — the PDF stack (≈0.6 s) stays out of web processes
 
     template = certificate_template_for(certificate=certificate)
     issuer = signing.issuer_signer()
@@ -232,7 +232,7 @@ def certificate_issue(*, certificate_id: int) -> Certificate | None:
 
 
 def _notify_enqueue(*, certificate_id: int) -> None:
-    from .tasks import certificate_issued_notify
+    from .tasks import certificate_issued_notify  # noqa: PLC0415 — tasks.py imports this module
 
     try:
         certificate_issued_notify.apply_async(args=[certificate_id], retry=False)
@@ -329,7 +329,7 @@ def certificates_pending_sweep(*, older_than_seconds: int | None = None) -> int:
         .values_list("pk", flat=True)
     )
     count = sum(1 for pk in list(stale[:500]) if certificate_enqueue(certificate_id=pk))
-    from .tasks import certificate_regeneration_run
+    from .tasks import certificate_regeneration_run  # noqa: PLC0415 — tasks.py imports this module
 
     for job_id in CertificateRegeneration.objects.filter(
         status__in=[RegenerationStatus.QUEUED, RegenerationStatus.RUNNING], updated_at__lte=cutoff
@@ -347,16 +347,3 @@ def certificates_expire(*, today=None) -> int:
     return Certificate.objects.filter(status=CertificateStatus.ISSUED, expires_on__lt=today).update(
         status=CertificateStatus.EXPIRED
     )
-
-
-def certificates_due_for_reminder(*, today=None):
-    today = today or timezone.localdate()
-    horizon = today + timedelta(days=settings.CERTIFICATE_EXPIRY_REMINDER_DAYS)
-    return Certificate.objects.filter(
-        status=CertificateStatus.ISSUED,
-        expires_on__isnull=False,
-        expires_on__gte=today,
-        expires_on__lte=horizon,
-        expiry_reminded_at__isnull=True,
-        user__anonymised_at__isnull=True,
-    ).select_related("user", "enrollment__course")

@@ -27,14 +27,14 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
 
 @worker_init.connect
 def _preload(**kwargs) -> None:
-    from . import rendering, signing  # noqa: F401
+    from . import rendering, signing  # noqa: F401, PLC0415 — loaded once in the worker's main process, shared by the fork
 
     rendering.fonts_register()
 
 
 @worker_process_init.connect
 def _warm_up(**kwargs) -> None:
-    from . import rendering, signing
+    from . import rendering, signing  # noqa: PLC0415 — the PDF stack loads in workers only
 
     rendering.fonts_register()
     try:

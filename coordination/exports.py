@@ -13,6 +13,13 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from lms.orgunits.models import OrgUnit
+
+from .models import ExportJob
+from .selectors import coordination_report
 
 EXPORT_HEADERS = [
     "Họ và tên",
@@ -69,8 +76,6 @@ def _day(value) -> str:
 
 def xlsx_write(report, handle) -> int:
     """Write the report's learner rows as XLSX to ``handle``; codes stay text. Returns the row count."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Học viên")
@@ -87,10 +92,6 @@ def xlsx_write(report, handle) -> int:
 
 def export_job_run(*, job) -> None:
     """Build a queued export job's XLSX into private storage (the worker side)."""
-    from lms.orgunits.models import OrgUnit
-
-    from .models import ExportJob
-    from .selectors import coordination_report
 
     params = job.params
     unit = OrgUnit.objects.filter(pk=params.get("unit")).first() if params.get("unit") else None

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
@@ -31,7 +32,6 @@ class AssignmentForm(forms.Form):
         self.fields["units"].required = False
 
     def clean_emails(self):
-        from django.contrib.auth import get_user_model
 
         emails = [line.strip().lower() for line in self.cleaned_data["emails"].splitlines() if line.strip()]
         users = list(get_user_model().objects.filter(email__in=emails, is_active=True))

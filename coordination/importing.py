@@ -12,17 +12,28 @@ import csv
 import io
 from dataclasses import asdict, dataclass
 
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
+from courses.assignments import assignments_apply_for_user
 from lms.accounts.models import LearnerGroup, Position
 from lms.audit.services import audit_record
 from lms.orgunits.models import Membership, MembershipSource
 from lms.orgunits.selectors import org_unit_by_code, unit_in_scope
+from lms.orgunits.services import membership_declare
 from lms.text import normalize_nfc, search_key
 
 from .models import ImportJob
@@ -53,8 +64,6 @@ class RowOutcome:
 def read_table(*, filename: str, data: bytes) -> list[list[str]]:
     """Rows of strings from a CSV (UTF-8, comma or semicolon) or XLSX file; cells kept as text."""
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     text = data.decode("utf-8-sig")
@@ -160,7 +169,6 @@ def import_preview(*, actor, filename: str, data: bytes) -> ImportJob:
 @transaction.atomic
 def import_apply(*, actor, job: ImportJob) -> dict[str, int]:
     """Apply a previewed file: every row or none (re-validated now). Returns counts by outcome."""
-    from courses.assignments import assignments_apply_for_user
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk, created_by=actor)
     if job.status == ImportJob.Status.APPLIED:
@@ -205,19 +213,16 @@ PROGRESS_KEY = "coordination:import-progress:{}"
 
 def import_progress_set(job_id: int, *, done: int, total: int, state: str = "running", message: str = "") -> None:
     """Progress lives in the shared cache: the applying transaction is not visible until it commits."""
-    from django.core.cache import cache
 
     cache.set(PROGRESS_KEY.format(job_id), {"done": done, "total": total, "state": state, "message": message}, 3600)
 
 
 def import_progress(job_id: int) -> dict | None:
-    from django.core.cache import cache
 
     return cache.get(PROGRESS_KEY.format(job_id))
 
 
 def _membership_confirmed(actor, user, unit) -> None:
-    from lms.orgunits.services import membership_declare
 
     membership = membership_declare(user=user, unit=unit, source=MembershipSource.IMPORT)
     if membership.confirmed_at is None:
@@ -227,13 +232,6 @@ def _membership_confirmed(actor, user, unit) -> None:
 
 def _invite(user) -> None:
     """E-mail a new learner a link to set their password (allauth's reset link), after commit."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.models import EmailAddress
-    from allauth.account.utils import user_pk_to_url_str
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
 
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     path = reverse(

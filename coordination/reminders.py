@@ -23,8 +23,10 @@ from django.utils import timezone, translation
 
 from courses.assignment_status import enrollments_with_status
 from courses.models import AssignmentStatus, Enrollment, EnrollmentStatus
+from lms.orgunits.models import CoordinatorScope
 
 from .models import ReminderClaim
+from .selectors import coordination_report
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "hocso.reminders.off"
@@ -121,9 +123,6 @@ def _send(enrollment: Enrollment, kind: str) -> None:
 
 def digests_send(*, today=None) -> int:
     """Weekly digest for every coordinator (one per ISO week, claimed before sending)."""
-    from lms.orgunits.models import CoordinatorScope
-
-    from .selectors import coordination_report
 
     today = today or timezone.localdate()
     year, week, _day = today.isocalendar()

@@ -1,5 +1,9 @@
 from celery import shared_task
+from django.contrib.auth import get_user_model
 
+from .exports import export_job_run
+from .importing import import_apply, import_progress_set
+from .models import ExportJob, ImportJob
 from .reminders import digests_send, reminders_send
 
 
@@ -18,10 +22,6 @@ def send_digests() -> int:
 @shared_task(name="coordination.tasks.import_apply", ignore_result=True, acks_late=True)
 def import_apply_task(job_id: int, actor_id: int) -> None:
     """Apply a large learner file in the background (all or nothing), reporting progress."""
-    from django.contrib.auth import get_user_model
-
-    from .importing import import_apply, import_progress_set
-    from .models import ImportJob
 
     job = ImportJob.objects.filter(pk=job_id).first()
     actor = get_user_model().objects.filter(pk=actor_id).first()
@@ -40,8 +40,6 @@ def import_apply_task(job_id: int, actor_id: int) -> None:
 @shared_task(name="coordination.tasks.export_xlsx", ignore_result=True, acks_late=True)
 def export_xlsx_task(job_id: int) -> None:
     """Build a large XLSX export (idempotent: a finished job is left alone)."""
-    from .exports import export_job_run
-    from .models import ExportJob
 
     job = ExportJob.objects.select_related("created_by").filter(pk=job_id, status=ExportJob.Status.QUEUED).first()
     if job is None:

@@ -9,7 +9,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Khoá học")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import personal_data  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         personal_data.register()
         personal_data.register_assignments()

@@ -1,5 +1,6 @@
 """The lesson body: the site's shared blocks plus the learning-specific ones."""
 
+from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.blocks.list_block import ListValue
 
@@ -40,8 +41,6 @@ def stream_plain_text(stream) -> str:
             for item in value.values():
                 walk(item)
         elif hasattr(value, "source"):  # RichText
-            from django.utils.html import strip_tags
-
             parts.append(strip_tags(value.source))
         elif isinstance(value, str):
             parts.append(value)

@@ -6,6 +6,7 @@ Illustrations are drawn with Pillow and stored as Wagtail images.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -138,7 +139,6 @@ def _illustration_image(value: dict, lesson_title: str):
 
 
 def _named_bytes(data: bytes):
-    import io
 
     return io.BytesIO(data)
 

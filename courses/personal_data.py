@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.accounts.personal_data import register_section
 
-from .models import Enrollment, LessonProgress, PathCompletion
+from .models import Assignment, AssignmentException, Enrollment, LessonProgress, PathCompletion
 
 
 def enrollment_rows(user) -> list[dict]:
@@ -56,7 +56,6 @@ def register() -> None:
 
 
 def assignment_rows(user) -> list[dict]:
-    from .models import Assignment, AssignmentException
 
     named = [
         {"assignment": a.title, "plan": a.plan_reference, "due_date": a.due_date, "role": "named learner"}

@@ -16,6 +16,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.audit.services import audit_record
+
 from . import completion
 from .models import (
     CoursePage,
@@ -212,7 +214,6 @@ def _course_rules_hold(enrollment: Enrollment, completed_ids: set[int]) -> bool:
 def enrollment_complete_manually(*, actor, user, course: CoursePage, note: str) -> Enrollment:
     """Record training done in person: the learner's enrolment completes now, with the coordinator's
     note in the audit log; completion hooks (certificates) run as for any completion. Idempotent."""
-    from lms.audit.services import audit_record
 
     if not (note or "").strip():
         raise LearningError(_("Cần ghi chú căn cứ (ví dụ: lớp tập huấn trực tiếp ngày 05/02/2026)."))

@@ -7,6 +7,6 @@ class LmsConfig(AppConfig):
     verbose_name = _("Học Số core")
 
     def ready(self) -> None:
-        from .celery_setup import ensure_embedded_queue_dirs
+        from .celery_setup import ensure_embedded_queue_dirs  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         ensure_embedded_queue_dirs()

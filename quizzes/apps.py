@@ -9,11 +9,11 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Bài kiểm tra")
 
     def ready(self) -> None:
-        from courses.completion import register_lesson_rule
-        from lms.accounts.personal_data import register_section
+        from courses.completion import register_lesson_rule  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from lms.accounts.personal_data import register_section  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
-        from . import personal_data, services
+        from . import personal_data, selectors  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
-        register_lesson_rule("quiz_passed", services.quiz_lesson_rule)
+        register_lesson_rule("quiz_passed", selectors.quiz_lesson_rule)
         register_section(key="quiz_attempts", title=_("Bài kiểm tra đã làm"), rows=personal_data.attempt_rows)
         register_section(key="quiz_overrides", title=_("Ngoại lệ bài kiểm tra"), rows=personal_data.override_rows)

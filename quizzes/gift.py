@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from .models import Question, QuestionCategory, QuestionType
 from .payloads import PayloadError, payload_validate
+from .services import question_create, question_version_ensure
 
 ESCAPABLE = "~=#{}:\\"
 
@@ -201,7 +202,6 @@ def _numeric(body: str) -> dict:
 
 def gift_import(*, text: str, category: QuestionCategory) -> GiftResult:
     """Import every question or none. ``$CATEGORY:`` lines create sub-categories of ``category``."""
-    from .services import question_create
 
     questions, errors = parse_gift(text)
     result = GiftResult(errors=errors)
@@ -235,7 +235,6 @@ def _escape(text: str) -> str:
 
 def gift_export(*, category: QuestionCategory) -> str:
     """The category's questions (current versions) as GIFT; sub-categories with ``$CATEGORY:``."""
-    from .services import question_version_ensure
 
     lines: list[str] = []
 

@@ -1,4 +1,4 @@
-from .models import Attempt
+from .models import Attempt, QuizOverride
 
 
 def attempt_rows(user) -> list[dict]:
@@ -17,7 +17,6 @@ def attempt_rows(user) -> list[dict]:
 
 
 def override_rows(user) -> list[dict]:
-    from .models import QuizOverride
 
     return [
         {

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from . import grading
-from .models import Attempt, AttemptAnswer, AttemptState, QuestionVersion, QuizOverride, QuizPage, ReviewMoment
+from .models import (
+    Attempt,
+    AttemptAnswer,
+    AttemptState,
+    GradingMethod,
+    QuestionVersion,
+    QuizOverride,
+    QuizPage,
+    ReviewMoment,
+)
 
 
 @dataclass
@@ -20,8 +31,6 @@ class QuizLearnerState:
 
 
 def quiz_learner_state(*, quiz: QuizPage, user) -> QuizLearnerState:
-    from .services import quiz_grade_for_user
-
     if not user.is_authenticated:
         return QuizLearnerState([], None, None, None)
     attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
@@ -162,9 +171,36 @@ def attempt_payloads(attempt: Attempt) -> dict[int, dict]:
 def course_final_score(*, enrollment) -> object:
     """The learner's grade on the last quiz of the enrolment's course (by that quiz's grading
     method, attempts of this enrolment only), or None when the course has no quiz."""
-    from .services import quiz_grade_for_user
-
     quiz = QuizPage.objects.live().descendant_of(enrollment.course).order_by("-path").first()
     if quiz is None:
         return None
     return quiz_grade_for_user(quiz=quiz, user=enrollment.user, since=enrollment.started_at)
+
+
+def quiz_grade_for_user(*, quiz: QuizPage, user, since=None) -> Decimal | None:
+    """The learner's quiz grade by the quiz's grading method (graded attempts only)."""
+    attempts = Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.GRADED).order_by("number")
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
+    scores = [a.score_pct for a in attempts]
+    if not scores:
+        return None
+    method = quiz.grading_method
+    if method == GradingMethod.HIGHEST:
+        return max(scores)
+    if method == GradingMethod.FIRST:
+        return scores[0]
+    if method == GradingMethod.LAST:
+        return scores[-1]
+    return (sum(scores) / len(scores)).quantize(Decimal("0.01"))
+
+
+def quiz_lesson_rule(*, lesson, enrollment) -> str | None:
+    """Registered lesson rule: a quiz lesson completes only when the quiz is passed."""
+    quiz = QuizPage.objects.filter(pk=lesson.pk).first()
+    if quiz is None:
+        return None
+    grade = quiz_grade_for_user(quiz=quiz, user=enrollment.user, since=enrollment.started_at)
+    if grade is None or grade < quiz.pass_mark_pct:
+        return _("Bạn cần đạt bài kiểm tra (từ %(mark)s%%) để hoàn thành bài này.") % {"mark": quiz.pass_mark_pct}
+    return None

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.services import LearningError, lesson_complete
 from lms.audit.services import audit_record
 
 from . import grading
@@ -25,7 +26,6 @@ from .models import (
     Attempt,
     AttemptAnswer,
     AttemptState,
-    GradingMethod,
     OverduePolicy,
     Question,
     QuestionVersion,
@@ -340,42 +340,11 @@ def _grade(attempt: Attempt) -> None:
 
 
 def _complete_lesson(attempt: Attempt) -> None:
-    from courses.services import LearningError, lesson_complete
-
     try:
         with transaction.atomic():
             lesson_complete(user=attempt.user, lesson=attempt.quiz)
     except LearningError:
         pass  # not enrolled (an editor trying the quiz): nothing to complete
-
-
-def quiz_grade_for_user(*, quiz: QuizPage, user, since=None) -> Decimal | None:
-    """The learner's quiz grade by the quiz's grading method (graded attempts only)."""
-    attempts = Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.GRADED).order_by("number")
-    if since is not None:
-        attempts = attempts.filter(started_at__gte=since)
-    scores = [a.score_pct for a in attempts]
-    if not scores:
-        return None
-    method = quiz.grading_method
-    if method == GradingMethod.HIGHEST:
-        return max(scores)
-    if method == GradingMethod.FIRST:
-        return scores[0]
-    if method == GradingMethod.LAST:
-        return scores[-1]
-    return (sum(scores) / len(scores)).quantize(Decimal("0.01"))
-
-
-def quiz_lesson_rule(*, lesson, enrollment) -> str | None:
-    """Registered lesson rule: a quiz lesson completes only when the quiz is passed."""
-    quiz = QuizPage.objects.filter(pk=lesson.pk).first()
-    if quiz is None:
-        return None
-    grade = quiz_grade_for_user(quiz=quiz, user=enrollment.user, since=enrollment.started_at)
-    if grade is None or grade < quiz.pass_mark_pct:
-        return _("Bạn cần đạt bài kiểm tra (từ %(mark)s%%) để hoàn thành bài này.") % {"mark": quiz.pass_mark_pct}
-    return None
 
 
 @transaction.atomic

@@ -1,14 +1,20 @@
 """Downloads: CSV and XLSX learner lists, unit/course tables, the PDF report, certificate zips."""
 
 import csv
+import tempfile
+import zipfile
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 
+from certificates.assets import certificate_storage
+from certificates.models import Certificate, CertificateStatus
 from lms.orgunits.selectors import members_in_scope, scope_roots
-from lms.text import slugify_vi
+from lms.text import normalize_nfc, slugify_vi
 
 from ..exports import EXPORT_HEADERS, XLSX_TASK_LEARNERS, export_rows, export_storage, xlsx_write
 from ..models import ExportJob
@@ -83,9 +89,6 @@ def _figure_values(figures) -> list:
 @login_required
 def export_xlsx(request):
     """The learner list as XLSX (write-only mode, codes as text); a worker builds large ones."""
-    import tempfile
-
-    from django.http import FileResponse
 
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
@@ -105,7 +108,6 @@ def export_xlsx(request):
 @login_required
 def export_job(request, job_id: int):
     """A large export's progress page; the owner downloads the file once the worker is done."""
-    from django.http import FileResponse
 
     job = get_object_or_404(ExportJob, pk=job_id, created_by=request.user)
     if job.status == ExportJob.Status.DONE and request.GET.get("download"):
@@ -118,12 +120,7 @@ def export_job(request, job_id: int):
 @login_required
 def report_pdf(request):
     """A printable "Báo cáo" in the Decree 30/2020 layout summarising completion by unit."""
-    from django.http import HttpResponse
-    from django.template.loader import render_to_string
-    from django.utils import timezone
-
-    from certificates.rendering import decree30_date, pdf_from_html
-    from lms.text import normalize_nfc
+    from certificates.rendering import decree30_date, pdf_from_html  # noqa: PLC0415 — keeps xhtml2pdf out of web processes until needed
 
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
@@ -154,13 +151,6 @@ def report_pdf(request):
 @login_required
 def certificates_zip(request):
     """The issued certificates of the learners in scope (optionally one unit or course) as a zip."""
-    import tempfile
-    import zipfile
-
-    from django.http import FileResponse
-
-    from certificates.assets import certificate_storage
-    from certificates.models import Certificate, CertificateStatus
 
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))

@@ -1,6 +1,7 @@
 """Unit confirmations, assignments, bulk import and the reminder opt-out link."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -107,7 +108,6 @@ def import_job(request, job_id: int):
 
 def reminders_off(request, token: str):
     """Turn reminder e-mails off from the link in a reminder (no login needed)."""
-    from django.contrib.auth import get_user_model
 
     user_id = unsubscribe_user_id(token)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Tài khoản")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import personal_data  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         personal_data.register_core_sections()
 

@@ -14,7 +14,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.utils.translation import gettext_lazy as _
+
+from lms.audit.selectors import audit_entries_about_user
+from lms.orgunits.models import CoordinatorScope, Membership
 
 Row = dict[str, Any]
 
@@ -69,13 +73,11 @@ def account_rows(user) -> list[Row]:
 
 
 def email_rows(user) -> list[Row]:
-    from allauth.account.models import EmailAddress
 
     return list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary"))
 
 
 def membership_rows(user) -> list[Row]:
-    from lms.orgunits.models import Membership
 
     return [
         {
@@ -91,7 +93,6 @@ def membership_rows(user) -> list[Row]:
 
 
 def coordinator_scope_rows(user) -> list[Row]:
-    from lms.orgunits.models import CoordinatorScope
 
     return [
         {"unit_code": scope.unit.code, "unit_name": scope.unit.name, "granted_at": scope.granted_at}
@@ -100,7 +101,6 @@ def coordinator_scope_rows(user) -> list[Row]:
 
 
 def audit_rows(user) -> list[Row]:
-    from lms.audit.selectors import audit_entries_about_user
 
     return [
         {"at": entry.at, "action": entry.action, "by": entry.actor_label, "reason": entry.reason}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.auth.models import Group
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import GroupPagePermission, Page
 
 from lms.audit.services import audit_record
 from lms.orgunits.models import CoordinatorScope, OrgUnit
@@ -44,8 +46,6 @@ def editors_group() -> Group:
     Wagtail's migration creates it; this restores it where it is missing
     (a database whose groups were flushed).
     """
-    from django.contrib.auth.models import Permission
-    from wagtail.models import GroupPagePermission, Page
 
     group, created = Group.objects.get_or_create(name=EDITORS_GROUP)
     if created:
@@ -87,7 +87,6 @@ def user_anonymise(*, user: User, actor: User | None = None) -> User:
     anonymous account so unit statistics remain true; certificates already
     issued keep the name frozen in them and stay verifiable.
     """
-    from allauth.account.models import EmailAddress
 
     user_pk = user.pk
     audit_record(actor=actor or user, action="account.anonymise", target=user)

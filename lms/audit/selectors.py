@@ -1,4 +1,5 @@
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 
 from .models import AuditEntry
 
@@ -12,8 +13,6 @@ def audit_entries_visible_to(*, viewer) -> QuerySet[AuditEntry]:
 
 def audit_entries_about_user(*, user) -> QuerySet[AuditEntry]:
     """Entries the user performed or that were about the user's account."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
 
     user_type = ContentType.objects.get_for_model(user, for_concrete_model=True)
     return AuditEntry.objects.filter(Q(actor=user) | Q(target_type=user_type, target_id=str(user.pk))).order_by(
