@@ -51,6 +51,8 @@ system-test-deps:
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) docs/import_graph.py --check
 
 check: $(VENV)/.requirements-dev
 	$(PY) manage.py check --fail-level WARNING

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from courses.assignments import assignments_apply_for_user
 from lms.orgunits.models import Membership
-from lms.orgunits.selectors import unit_in_scope
+from lms.orgunits.selectors import unit_in_scope, user_in_scope
 from lms.orgunits.services import membership_confirm, membership_transfer
 
 
@@ -21,9 +21,9 @@ def membership_confirm_and_assign(*, actor, membership: Membership) -> int:
 
 @transaction.atomic
 def membership_transfer_and_assign(*, actor, user, unit, on=None) -> int:
-    """Transfer a learner (inside the actor's scope) to ``unit``: the old unit's past figures keep
+    """Transfer a learner to ``unit`` — both inside the actor's scope: the old unit's past figures keep
     them, and the new unit's open assignments apply from the transfer. Returns new enrolments."""
-    if not unit_in_scope(viewer=actor, unit=unit):
+    if not (user_in_scope(viewer=actor, user=user) and unit_in_scope(viewer=actor, unit=unit)):
         raise PermissionDenied
     membership_transfer(actor=actor, user=user, unit=unit, on=on)
     return assignments_apply_for_user(user=user)

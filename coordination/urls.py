@@ -16,6 +16,7 @@ urlpatterns = [
     path("learners/<int:user_id>/", views.learner_detail, name="coordination_learner"),
     path("learners/<int:user_id>/complete/", views.learner_manual_completion, name="coordination_manual_completion"),
     path("learners/<int:user_id>/exception/", views.learner_exception, name="coordination_exception"),
+    path("learners/<int:user_id>/transfer/", views.learner_transfer, name="coordination_transfer"),
     path("import/", views.import_upload, name="coordination_import"),
     path("reminders/off/<str:token>/", views.reminders_off, name="coordination_reminders_off"),
     path("import/<int:job_id>/", views.import_job, name="coordination_import_job"),

@@ -1,6 +1,6 @@
 """Coordinator pages (thin views over the coordination, courses and certificates services)."""
 
-from .dashboard import dashboard, learner_detail, learner_exception, learner_manual_completion
+from .dashboard import dashboard, learner_detail, learner_exception, learner_manual_completion, learner_transfer
 from .exports import certificates_zip, export_csv, export_job, export_table_csv, export_xlsx, report_pdf
 from .people import assignment_new, import_job, import_upload, membership_confirm, memberships_pending, reminders_off
 
@@ -17,6 +17,7 @@ __all__ = [
     "learner_detail",
     "learner_exception",
     "learner_manual_completion",
+    "learner_transfer",
     "membership_confirm",
     "memberships_pending",
     "reminders_off",

@@ -16,11 +16,13 @@ from courses.assignments import AssignmentError, assignment_exception_set
 from courses.models import Assignment, CoursePage, Enrollment
 from courses.services import LearningError, enrollment_complete_manually
 from lms.accounts.models import LearnerGroup, Position
-from lms.orgunits.selectors import members_in_scope
+from lms.orgunits.models import OrgUnit
+from lms.orgunits.selectors import members_in_scope, scope_roots, subtree_filter
 from quizzes.models import Attempt
 
 from ..exports import EXPORT_CHUNK
 from ..selectors import STATUS_LABELS, coordination_report
+from ..services import membership_transfer_and_assign
 from ._common import _as_of, _coordinator_only, _int, _learner_in_scope, _unit_in_scope
 
 
@@ -78,6 +80,9 @@ def learner_detail(request, user_id: int):
         ),
         "attempts": Attempt.objects.filter(user=learner).select_related("quiz").order_by("-started_at")[:50],
         "certificates": certificates_of(user=learner),
+        "units": OrgUnit.objects.filter(subtree_filter([r.path for r in scope_roots(viewer=request.user)]))
+        .filter(valid_to__isnull=True)
+        .order_by("path"),
     }
     return render(request, "coordination/learner_detail.html", context)
 
@@ -124,4 +129,29 @@ def learner_exception(request, user_id: int):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Đã lưu."))
+    return redirect("coordination_learner", user_id=learner.pk)
+
+
+@require_POST
+@login_required
+def learner_transfer(request, user_id: int):
+    """Move a learner to another unit of the coordinator's scope from a date (audited); the new
+    unit's open assignments apply."""
+    learner = _learner_in_scope(request, user_id)
+    unit = _unit_in_scope(request, _int(request.POST.get("unit")) or 0)
+    on = None
+    if request.POST.get("on"):
+        try:
+            on = forms.DateField().clean(request.POST["on"])
+        except forms.ValidationError:
+            on = None
+        if on is None or on > timezone.localdate():
+            messages.error(request, _("Ngày chuyển phải có dạng dd/mm/yyyy và không sau hôm nay."))
+            return redirect("coordination_learner", user_id=learner.pk)
+    enrolled = membership_transfer_and_assign(actor=request.user, user=learner, unit=unit, on=on)
+    messages.success(
+        request,
+        _("Đã chuyển %(name)s sang %(unit)s; ghi danh thêm %(n)s khoá được giao.")
+        % {"name": learner.full_name, "unit": unit.name, "n": enrolled},
+    )
     return redirect("coordination_learner", user_id=learner.pk)

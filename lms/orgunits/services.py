@@ -133,7 +133,10 @@ def membership_transfer(*, actor, user, unit: OrgUnit, on=None) -> Membership:
     current = Membership.objects.select_for_update().filter(user=user, end__isnull=True).first()
     if current is not None and current.unit_id == unit.pk:
         return current
-    if current is not None:
+    previous_code = current.unit.code if current is not None else None
+    if current is not None and current.start >= on:
+        current.delete()  # it never applied for a whole day: the audit entry keeps where they were
+    elif current is not None:
         current.end = on - timezone.timedelta(days=1)
         current.save(update_fields=["end"])
     membership = Membership.objects.create(
@@ -148,6 +151,6 @@ def membership_transfer(*, actor, user, unit: OrgUnit, on=None) -> Membership:
         actor=actor,
         action="membership.transfer",
         target=user,
-        data={"from": current.unit.code if current else None, "to": unit.code, "on": on.isoformat()},
+        data={"from": previous_code, "to": unit.code, "on": on.isoformat()},
     )
     return membership

@@ -261,3 +261,28 @@ def test_manual_completion_and_exceptions_from_the_learner_page_are_audited(clie
     other = f"/coordinate/learners/{world['b1'].pk}/complete/"
     assert client.post(other, {"course": course.pk, "note": "x"}).status_code == 404
     assert response.status_code == 200
+
+
+def test_a_coordinator_transfers_only_their_own_learners_into_their_own_units(client, world, admin_user):
+    from lms.orgunits.services import coordinator_scope_grant
+    from tests.factories import UserFactory
+
+    province_coordinator = UserFactory()
+    coordinator_scope_grant(actor=admin_user, user=province_coordinator, unit=world["province"])
+    client.force_login(world["ca"])
+    url = f"/coordinate/learners/{world['a1'].pk}/transfer/"
+    assert client.post(url, {"unit": world["commune_b"].pk}).status_code == 403  # target outside the scope
+    assert (
+        client.post(f"/coordinate/learners/{world['b1'].pk}/transfer/", {"unit": world["commune_a"].pk}).status_code
+        == 404
+    )
+    assert Membership.objects.get(user=world["b1"], end__isnull=True).unit == world["commune_b"]
+    client.force_login(province_coordinator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).strftime("%d/%m/%Y")
+    client.post(url, {"unit": world["commune_b"].pk, "on": tomorrow})
+    assert Membership.objects.get(user=world["a1"], end__isnull=True).unit == world["commune_a"]  # refused
+    response = client.post(url, {"unit": world["commune_b"].pk}, follow=True)
+    assert "Đã chuyển" in response.content.decode()
+    current = Membership.objects.get(user=world["a1"], end__isnull=True)
+    assert current.unit == world["commune_b"] and current.confirmed_at is not None
+    assert AuditEntry.objects.filter(action="membership.transfer", target_id=str(world["a1"].pk)).exists()
