@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test setup setup-test lint check system-test-deps clean
+.PHONY: run test setup setup-test lint check system-test-deps clean requirements
 
 ## make run: install, migrate, seed demo data, start web + Celery worker + beat.
 run: setup
@@ -20,12 +20,12 @@ test: setup-test
 
 $(VENV)/.requirements: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.requirements-dev: requirements-dev.txt requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.requirements
 
 setup: $(VENV)/.requirements
@@ -57,6 +57,16 @@ lint: $(VENV)/.requirements-dev
 check: $(VENV)/.requirements-dev
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+
+## make requirements: recompile the hashed requirements.txt and requirements-dev.txt from
+## requirements.in / requirements-dev.in, keeping every pin the .txt files already have.
+## Upgrade a transitive pin: make requirements PIP_COMPILE_ARGS="--upgrade-package NAME"
+## (a top-level one: change its pin in the .in file first).
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make requirements" $(VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+requirements: $(VENV)/.requirements-dev
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf var
