@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -199,7 +198,3 @@ def issuer_key_generate(
     os.chmod(tmp, 0o600)
     tmp.replace(path)
     return cert
-
-
-def certificate_fingerprint(cert: asn1_x509.Certificate) -> str:
-    return hashlib.sha256(cert.dump()).hexdigest()

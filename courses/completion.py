@@ -4,8 +4,6 @@ Higher apps register here in their ``AppConfig.ready()``:
 
 - a **lesson rule** decides whether a learner may mark a lesson done (a quiz
   lesson: only by passing the quiz); it returns a refusal message or ``None``;
-- a **course rule** adds a condition for completing a course beyond "every
-  required lesson done";
 - a **completion hook** runs inside the completing transaction, once per
   completion (certificates request their certificate here).
 
@@ -20,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 LessonRule = Callable[..., str | None]
-CourseRule = Callable[..., bool]
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,6 @@ class Completion:
 CompletionHook = Callable[[Completion], None]
 
 lesson_rules: dict[str, LessonRule] = {}
-course_rules: dict[str, CourseRule] = {}
 completion_hooks: dict[str, CompletionHook] = {}
 
 
@@ -45,15 +41,11 @@ def register_lesson_rule(name: str, rule: LessonRule) -> None:
     lesson_rules[name] = rule
 
 
-def register_course_rule(name: str, rule: CourseRule) -> None:
-    """``rule(*, enrollment, completed_lesson_ids) -> bool``; all must hold to complete."""
-    course_rules[name] = rule
-
-
 def register_completion_hook(name: str, hook: CompletionHook) -> None:
     completion_hooks[name] = hook
 
 
 def unregister(name: str) -> None:
-    for registry in (lesson_rules, course_rules, completion_hooks):
+    """Remove a registration (tests that register a recorder clean up with it)."""
+    for registry in (lesson_rules, completion_hooks):
         registry.pop(name, None)

@@ -188,12 +188,7 @@ def _enrollment_refresh(enrollment: Enrollment, required_ids: list[int], complet
     done = len(set(required_ids) & completed_ids)
     enrollment.progress_pct = round(100 * done / len(required_ids)) if required_ids else 0
     newly_completed = False
-    if (
-        enrollment.completed_at is None
-        and required_ids
-        and done == len(required_ids)
-        and _course_rules_hold(enrollment, completed_ids)
-    ):
+    if enrollment.completed_at is None and required_ids and done == len(required_ids):
         enrollment.completed_at = timezone.now()
         enrollment.status = EnrollmentStatus.COMPLETED
         newly_completed = True
@@ -202,12 +197,6 @@ def _enrollment_refresh(enrollment: Enrollment, required_ids: list[int], complet
         _run_hooks(completion.Completion(kind="course", user=enrollment.user, enrollment=enrollment))
         _complete_paths_containing(enrollment)
     return newly_completed
-
-
-def _course_rules_hold(enrollment: Enrollment, completed_ids: set[int]) -> bool:
-    return all(
-        rule(enrollment=enrollment, completed_lesson_ids=completed_ids) for rule in completion.course_rules.values()
-    )
 
 
 @transaction.atomic

@@ -162,12 +162,6 @@ def attempt_review(*, attempt: Attempt, now=None) -> tuple[dict[str, bool], list
     return visible, items
 
 
-def attempt_payloads(attempt: Attempt) -> dict[int, dict]:
-    """The frozen payload of every question version in an attempt, by version id."""
-    ids = [entry["version_id"] for entry in attempt.slots]
-    return {version.pk: version.payload for version in QuestionVersion.objects.filter(pk__in=ids)}
-
-
 def course_final_score(*, enrollment) -> object:
     """The learner's grade on the last quiz of the enrolment's course (by that quiz's grading
     method, attempts of this enrolment only), or None when the course has no quiz."""

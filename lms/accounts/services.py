@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -18,13 +16,6 @@ from .models import User
 
 EDITORS_GROUP = "Editors"
 ANONYMOUS_NAME = "Người dùng đã xoá"
-
-# Apps above accounts register here what they must erase on anonymisation.
-_anonymise_hooks: dict[str, Callable[[User], None]] = {}
-
-
-def register_anonymise_hook(name: str, hook: Callable[[User], None]) -> None:
-    _anonymise_hooks[name] = hook
 
 
 @transaction.atomic
@@ -106,6 +97,4 @@ def user_anonymise(*, user: User, actor: User | None = None) -> User:
     # A new (unusable) password changes the session hash: every open session ends.
     user.set_unusable_password()
     user.save()
-    for hook in _anonymise_hooks.values():
-        hook(user)
     return user

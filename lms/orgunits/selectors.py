@@ -24,14 +24,6 @@ def org_unit_by_code(*, code: str, day: date | None = None) -> OrgUnit | None:
     return org_units_valid_on(day=day).filter(code=code).first()
 
 
-def org_unit_descendants(*, unit: OrgUnit, include_self: bool = True) -> QuerySet[OrgUnit]:
-    """The unit's subtree as one prefix query on the materialised path."""
-    queryset = OrgUnit.objects.filter(path__startswith=unit.path)
-    if not include_self:
-        queryset = queryset.exclude(pk=unit.pk)
-    return queryset
-
-
 def subtree_filter(paths: list[str], *, field: str = "path") -> Q:
     """A ``Q`` matching anything whose ``field`` lies under one of ``paths``."""
     condition = Q(pk__in=[])
