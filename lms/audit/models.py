@@ -26,6 +26,17 @@ class AuditEntry(models.Model):
     )
     target_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     target_label = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    # The person the action changed (a learner moved, renamed, exempted, their certificate revoked…),
+    # so the log filters by person whatever the target is. Kept when the account is anonymised.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries_about",
+        verbose_name=_("người liên quan"),
+    )
+    subject_label = models.CharField(_("người liên quan (lúc ghi)"), max_length=255, blank=True)
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
@@ -34,7 +45,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("mục nhật ký")
         verbose_name_plural = _("nhật ký kiểm toán")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["subject", "at"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

@@ -15,6 +15,7 @@ def audit_entries_about_user(*, user) -> QuerySet[AuditEntry]:
     """Entries the user performed or that were about the user's account."""
 
     user_type = ContentType.objects.get_for_model(user, for_concrete_model=True)
-    return AuditEntry.objects.filter(Q(actor=user) | Q(target_type=user_type, target_id=str(user.pk))).order_by(
+    about = Q(target_type=user_type, target_id=str(user.pk)) | Q(subject=user)
+    return AuditEntry.objects.filter(Q(actor=user) | about).order_by(
         "at", "id"
     )

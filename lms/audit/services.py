@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -15,10 +16,20 @@ def audit_record(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
     reason: str = "",
+    subject=None,
 ) -> AuditEntry:
     """Append an audit entry. Call it inside the action's own transaction so
-    the entry and the change commit (or roll back) together."""
+    the entry and the change commit (or roll back) together.
+
+    ``subject`` is the person the action changed (default: ``target`` when it is a user). Changes are
+    recorded as ``data["changes"] = {field: [old, new]}`` (``audit_changes`` builds it), which the
+    audit-log screen shows as a readable diff.
+    """
+    if subject is None and target is not None and isinstance(target, get_user_model()):
+        subject = target
     entry = AuditEntry(
+        subject=subject if subject is not None and subject.pk else None,
+        subject_label=_person_label(subject) if subject is not None else "",
         actor=actor if actor is not None and actor.pk else None,
         actor_label=_label(actor),
         action=action,
@@ -31,6 +42,29 @@ def audit_record(
         entry.target_label = str(target)[:255]
     entry.save()
     return entry
+
+
+def audit_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields whose value differs (values as JSON-friendly text)."""
+    return {
+        field: [_plain(before.get(field)), _plain(value)]
+        for field, value in after.items()
+        if _plain(before.get(field)) != _plain(value)
+    }
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _person_label(person) -> str:
+    name = getattr(person, "full_name", "") or ""
+    email = getattr(person, "email", "") or ""
+    return (f"{name} <{email}>" if name and email else name or email or str(person))[:255]
 
 
 def _label(actor) -> str:
