@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("quiz/", include("quizzes.urls")),
     path("coordinate/", include("coordination.urls")),
+    path("jobs/", include("lms.jobs.urls")),
     path("search/", course_views.search, name="search"),
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),

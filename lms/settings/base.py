@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.audit",
     "lms.orgunits",
+    "lms.jobs",
     "cms",
     "courses",
     "quizzes",
@@ -284,6 +285,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Background jobs (lms.jobs) -------------------------------------------------------
+# Work that grows with learners runs in a worker as a BackgroundJob (progress, cancel, owner-only
+# download). A running job's worker beats every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_STALE_SECONDS is presumed dead and its job requeued (at most JOB_MAX_ATTEMPTS runs). A queued
+# job not started after JOB_REQUEUE_SECONDS is published again. Files and results (personal data)
+# are deleted JOB_EXPIRY_DAYS after the job ends; unapplied import previews after
+# JOB_PREVIEW_EXPIRY_DAYS.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60)
+JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 60)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_EXPIRY_DAYS = env_int("JOB_EXPIRY_DAYS", 7)
+JOB_PREVIEW_EXPIRY_DAYS = env_int("JOB_PREVIEW_EXPIRY_DAYS", 2)
+JOB_STORAGE_ALIAS = env_str("JOB_STORAGE_ALIAS", "")
+CELERY_BEAT_SCHEDULE["jobs-sweep"] = {
+    "task": "lms.jobs.tasks.jobs_sweep",
+    "schedule": timedelta(seconds=env_int("JOB_SWEEP_SECONDS", 20)),
+}
 
 # --- Health check ---------------------------------------------------------------
 HEALTHZ_WORKER_WAIT_SECONDS = env_int("HEALTHZ_WORKER_WAIT_SECONDS", 5)
