@@ -143,7 +143,7 @@ def test_large_file_is_applied_by_the_worker_with_progress(client, admin_user, c
     response = client.post(job_url)
     assert response.status_code == 302
     assert "Đang áp dụng" in client.get(job_url).content.decode() or ImportJob.objects.get().status == "applied"
-    assert wait_for(lambda: ImportJob.objects.get().status == "applied", timeout=120), celery_worker_process.log_text()[
+    assert wait_for(lambda: ImportJob.objects.get().status == "applied", timeout=180), celery_worker_process.log_text()[
         -2000:
     ]
     assert User.objects.filter(email__startswith="lon").count() == 320

@@ -1,4 +1,3 @@
-import time
 from datetime import timedelta
 from email import message_from_bytes
 
@@ -12,7 +11,7 @@ from courses.assignments import assignment_create, assignment_exception_set
 from lms.orgunits.models import MembershipSource
 from lms.orgunits.services import coordinator_scope_grant, membership_declare
 from tests.factories import UserFactory, make_course, make_province_tree
-from tests.fixtures.worker import WorkerProcess, _purge_embedded_queue, wait_for
+from tests.fixtures.worker import Slowdown, WorkerProcess, _purge_embedded_queue, wait_for
 
 # A queue of its own: no other worker of the test session may take these tasks.
 QUEUE = "reminders-test"
@@ -67,28 +66,30 @@ def test_worker_restarted_mid_run_sends_no_reminder_twice(admin_user, tmp_path, 
     _coordinator, _assignment, users = setup_assignment(admin_user, 12)
     outbox = tmp_path / "mail"
     outbox.mkdir()
-    env = {"EMAIL_URL": f"file://{outbox}", "REMINDER_FAULT_INJECTION_DELAY": "0.4"}
+    env = {"EMAIL_URL": f"file://{outbox}"}
     _purge_embedded_queue()
-    worker = WorkerProcess(tmp_path / "w1.log", extra_env=env, pool="solo", queue=QUEUE)
-    worker.start()
+    # Each reminder is claimed, then the worker pauses a second before sending it:
+    # the kill below lands in a pause, long enough for a test on a loaded machine.
+    pause_before_sending = Slowdown("coordination.reminders:_send", 1, "before")
+    worker = WorkerProcess(tmp_path / "w1.log", extra_env=env, pool="solo", queue=QUEUE, slow=pause_before_sending)
     try:
+        worker.start()
         send_reminders.apply_async(queue=QUEUE)
-        assert wait_for(lambda: ReminderClaim.objects.filter(sent_at__isnull=False).count() >= 4, timeout=60), (
-            worker.log_text()[-2000:]
-        )
+        # Four sent, the fifth claimed and pausing.
+        assert wait_for(lambda: worker.slowed_calls() >= 5, timeout=120), worker.log_text()[-2000:]
         worker.kill()  # SIGKILL mid-run
         claimed_at_kill = ReminderClaim.objects.count()
         assert claimed_at_kill < len(users)
     finally:
         worker.stop()
     restarted = WorkerProcess(tmp_path / "w2.log", extra_env=env, pool="solo", queue=QUEUE)
-    restarted.start()
     try:
-        send_reminders.apply_async(queue=QUEUE)  # the next beat run
-        assert wait_for(lambda: ReminderClaim.objects.count() == len(users), timeout=90), restarted.log_text()[-2000:]
-        time.sleep(1)
+        restarted.start()
+        run = send_reminders.apply_async(queue=QUEUE)  # the next beat run
+        assert wait_for(lambda: restarted.task_finished(run.id), timeout=120), restarted.log_text()[-2000:]
     finally:
         restarted.stop()
+    assert ReminderClaim.objects.count() == len(users)
     recipients = []
     for path in outbox.iterdir():
         for chunk in path.read_bytes().split(b"-" * 79):
