@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import time
 from datetime import date, timedelta
 from functools import partial
 
@@ -180,8 +179,6 @@ def certificate_pdf_produce(certificate: Certificate, issued_at) -> tuple[str, s
         raise signing.IssuerKeyMissing(f"Issuer key {key.fingerprint} is declared compromised; configure a new one.")
     pdf = rendering.certificate_pdf(_content_for(certificate, template, issued_at))
     signed = signing.pdf_sign(pdf, issuer=issuer, reason=f"Chứng chỉ {code_display(certificate.code)}")
-    if settings.CERTIFICATE_FAULT_RENDER_DELAY:  # fault injection for the kill tests only
-        time.sleep(settings.CERTIFICATE_FAULT_RENDER_DELAY)
     name = f"certificates/{issued_at:%Y}/{certificate.code}-{secrets.token_hex(4)}.pdf"
     stored = certificate_storage().save(name, ContentFile(signed))
     return stored, hashlib.sha256(signed).hexdigest(), template, key

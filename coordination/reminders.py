@@ -9,7 +9,6 @@ in every e-mail (a signed token, no login needed).
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -81,7 +80,6 @@ def due_reminders(*, today=None) -> list[tuple[Enrollment, str]]:
 def reminders_send(*, today=None) -> int:
     """Claim and send every due reminder; returns how many were sent."""
     sent = 0
-    delay = float(getattr(settings, "REMINDER_FAULT_INJECTION_DELAY", 0) or 0)
     seen: set[tuple[int, int, str]] = set()
     for enrollment, kind in due_reminders(today=today):
         key = (enrollment.user_id, enrollment.assignment_id, kind)
@@ -100,8 +98,6 @@ def reminders_send(*, today=None) -> int:
             continue
         ReminderClaim.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
         sent += 1
-        if delay:
-            time.sleep(delay)
     return sent
 
 

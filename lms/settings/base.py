@@ -315,8 +315,6 @@ COORDINATION_AMBER_MARGIN_PCT = env_int("COORDINATION_AMBER_MARGIN_PCT", 20)
 
 # --- Reminders ---------------------------------------------------------------------
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)
-# Tests only: a pause after each sent reminder, so a worker can be killed mid-run.
-REMINDER_FAULT_INJECTION_DELAY = float(env_str("REMINDER_FAULT_INJECTION_DELAY", "0") or 0)
 
 # --- Personal data --------------------------------------------------------------
 PRIVACY_NOTICE_VERSION = "2026-01"
@@ -372,9 +370,6 @@ CERTIFICATE_TASK_QUEUE = env_str("CERTIFICATE_TASK_QUEUE", "")
 # How long the pool waits for a killed child's result before redelivering its
 # task (WorkerLostError → requeued: acks_late + reject_on_worker_lost). Celery's default.
 CELERY_WORKER_LOST_WAIT = float(env_str("CELERY_WORKER_LOST_WAIT", "10") or 10)
-# Fault injection for the kill tests: seconds to sleep between rendering and
-# storing. Honoured only when set; never set it in production.
-CERTIFICATE_FAULT_RENDER_DELAY = float(env_str("CERTIFICATE_FAULT_RENDER_DELAY", "0") or 0)
 
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Redis keeps a delivered, unacknowledged message in its "unacked" set and

@@ -1,6 +1,12 @@
 """Production settings: everything from the environment, nothing insecure.
 
-Refuses to start without ``SECRET_KEY``; keeps database connections open
+Refuses to start without ``SECRET_KEY`` and without the production services:
+PostgreSQL (``DATABASE_URL``), a Redis broker (``CELERY_BROKER_URL``), a Redis
+cache (``CACHE_URL``) and a real mail server (``EMAIL_URL``). The embedded
+default would otherwise start silently — one SQLite file, a broker that loses
+a killed worker's task, rate limits in the database, e-mails printed to a log
+no one reads. A small single-server install may choose one of them on purpose
+with its ``HOCSO_ALLOW_*`` variable. Keeps database connections open
 (``CONN_MAX_AGE``) and passes ``manage.py check --deploy --fail-level WARNING``.
 """
 
@@ -9,8 +15,39 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .env import env_bool, env_int
 
-if not SECRET_KEY:  # noqa: F405
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+# (what is wrong, the opt-in that accepts it, the message naming what to set)
+_EMBEDDED_DEFAULTS = [
+    (
+        DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3",  # noqa: F405
+        "HOCSO_ALLOW_SQLITE",
+        "DATABASE_URL is unset or SQLite: set DATABASE_URL=postgres://user:password@host:5432/hocso "
+        "(or HOCSO_ALLOW_SQLITE=1 for a single-server install).",
+    ),
+    (
+        CELERY_BROKER_URL.startswith("filesystem://"),  # noqa: F405
+        "HOCSO_ALLOW_FILESYSTEM_BROKER",
+        "CELERY_BROKER_URL is unset or filesystem://: set CELERY_BROKER_URL=redis://host:6379/0 "
+        "(or HOCSO_ALLOW_FILESYSTEM_BROKER=1 for a single-server install).",
+    ),
+    (
+        CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache",  # noqa: F405
+        "HOCSO_ALLOW_DATABASE_CACHE",
+        "CACHE_URL is unset: set CACHE_URL=redis://host:6379/1 "
+        "(or HOCSO_ALLOW_DATABASE_CACHE=1 for a single-server install).",
+    ),
+    (
+        EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend",  # noqa: F405
+        "HOCSO_ALLOW_CONSOLE_EMAIL",
+        "EMAIL_URL is unset or console://: set EMAIL_URL=smtp+tls://user:password@host:587 "
+        "(or HOCSO_ALLOW_CONSOLE_EMAIL=1 to print e-mails to the log).",
+    ),
+]
+
+_refusals = [] if SECRET_KEY else ["SECRET_KEY must be set in the environment for production."]  # noqa: F405
+_refusals += [message for embedded, opt_in, message in _EMBEDDED_DEFAULTS if embedded and not env_bool(opt_in)]
+if _refusals:
+    # One line, every problem at once: an operator fixes them in one go.
+    raise ImproperlyConfigured(" ".join(_refusals))
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,75 +1,20 @@
-"""Real processes for the certificate fault tests: a worker on its own queue, a private Redis.
+"""Real processes for the certificate fault tests: the queue of their workers, a private Redis.
 
-Each test that kills or stops something starts its own: the session worker
-(``celery_worker_process``) never consumes the queue these tests use.
+Each test that kills or stops something starts its own worker on ``FAULT_QUEUE``
+(``tests.fixtures.worker.WorkerProcess``): the session worker
+(``celery_worker_process``) never consumes it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
-from tests.fixtures.worker import ROOT, WorkerProcess, _worker_env, wait_for
-
 FAULT_QUEUE = "certificates-fault-test"
-
-
-class QueueWorker(WorkerProcess):
-    """A worker consuming only ``queue``, with extra environment (e.g. a fault delay)."""
-
-    def __init__(self, log_path: Path, *, queue: str = FAULT_QUEUE, env: dict[str, str] | None = None):
-        super().__init__(log_path)
-        self.queue = queue
-        self.extra_env = env or {}
-
-    def start(self) -> None:
-        env = _worker_env()
-        env.update(self.extra_env)
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 — closed in stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "lms", "worker", "--loglevel=INFO", "--pool=prefork",
-                "--concurrency=1", "-Q", self.queue, "--without-mingle", "--without-gossip",
-                f"--hostname=certfault-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-    def wait_ready(self, timeout: float = 60) -> bool:
-        return bool(wait_for(lambda: " ready." in self.log_text() or self.process.poll() is not None, timeout=timeout))
-
-    def pool_children(self) -> list[int]:
-        pid = self.process.pid
-        try:
-            return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        except OSError:
-            return []
-
-    def kill_main_and_children(self) -> None:
-        """SIGKILL the main process, then its pool children (a container stop, a power cut)."""
-        children = self.pool_children()
-        self.kill()
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGKILL)
-
-    def stop(self) -> None:
-        children = self.pool_children()
-        super().stop()
-        for child in children:  # orphans of a killed main process
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGKILL)
 
 
 def free_port(start: int = 6390, end: int = 6420) -> int:
@@ -100,6 +45,9 @@ class PrivateRedis:
         return shutil.which("redis-server") is not None
 
     def start(self) -> None:
+        """Start redis-server; return once it answers *as itself* (another engineer's Redis may hold a port)."""
+        import redis
+
         self.process = subprocess.Popen(
             [
                 shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
@@ -108,10 +56,13 @@ class PrivateRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1)
+        deadline = time.monotonic() + 60  # bounds a broken start only
         while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"private Redis exited at start (port {self.port} taken by another process?)")
+            with contextlib.suppress(redis.RedisError):
+                if client.info("server")["process_id"] == self.process.pid:
                     return
             time.sleep(0.1)
         raise RuntimeError("private Redis did not start")

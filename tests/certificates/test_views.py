@@ -1,7 +1,9 @@
 """Public verification (every status, malformed, not found, rate limit, minimal data),
 "Chứng chỉ của tôi", downloads and who may revoke or reissue."""
 
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -85,8 +87,13 @@ def test_not_found_and_malformed(client, db):
     assert "noindex" in verify(client, "abc")["X-Robots-Tag"]
 
 
-def test_verification_is_rate_limited_per_ip(client, db, settings):
+def test_verification_is_rate_limited_per_ip(client, db, settings, monkeypatch):
+    from certificates import ratelimit
+
     settings.CERTIFICATE_VERIFY_RATE = "5/60"
+    # One fixed instant: a minute boundary passing mid-test would open a new window.
+    frozen = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: frozen))
     codes = [code_display(code_generate()) for _ in range(6)]
     statuses = [verify(client, code, format="json").status_code for code in codes]
     assert statuses == [404] * 5 + [429]

@@ -12,7 +12,7 @@ from certificates.models import Certificate, CertificateStatus
 from certificates.selectors import verify_url
 from certificates.services import certificate_enqueue, certificates_pending_sweep
 from tests.factories import UserFactory, course_lessons, make_course
-from tests.fixtures.worker import wait_for
+from tests.fixtures.worker import Slowdown, WorkerProcess, wait_for
 from tests.services import require
 
 from .conftest import (
@@ -26,14 +26,18 @@ from .conftest import (
     pyhanko_status,
     qr_decode,
 )
-from .processes import FAULT_QUEUE, PrivateRedis, QueueWorker
+from .processes import FAULT_QUEUE, PrivateRedis
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-FAULT_DELAY = "3"
+RENDER_TASK = "certificates.tasks.certificate_render"
+# The kill window: the PDF is rendered and signed, not yet stored, the row still
+# ``pending``. A test kills as soon as the sleep begins; the sleep only has to
+# outlast the test's reaction on a loaded machine.
+PAUSE_AFTER_SIGNING = Slowdown("certificates.signing:pdf_sign", 3, "after")
 
 
-def issued_in_time(certificate_id: int, timeout: float = 60) -> Certificate | None:
+def issued_in_time(certificate_id: int, timeout: float = 120) -> Certificate | None:
     return wait_for(
         lambda: Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.ISSUED).first(),
         timeout=timeout,
@@ -62,7 +66,7 @@ def test_completing_a_course_issues_a_signed_certificate(celery_worker_process, 
     for lesson in course_lessons(course):
         assert client.post(f"/learn/lesson/{lesson.pk}/done/").status_code == 302
     pending = Certificate.objects.get(user=user)
-    certificate = issued_in_time(pending.pk, timeout=60)
+    certificate = issued_in_time(pending.pk)
     assert certificate is not None, celery_worker_process.log_text()[-3000:]
     print(f"issued {time.monotonic() - started:.2f} s after the completing request")
     data = pdf_bytes(certificate)
@@ -84,14 +88,14 @@ def test_completing_a_course_issues_a_signed_certificate(celery_worker_process, 
     download = b"".join(client.get(f"/certificates/{certificate.code_display}/download/").streaming_content)
     assert download == data
     assert wait_for(
-        lambda: Certificate.objects.filter(pk=certificate.pk, notified_at__isnull=False).exists(), timeout=30
+        lambda: Certificate.objects.filter(pk=certificate.pk, notified_at__isnull=False).exists(), timeout=120
     )
     response = client.get(f"/verify/{certificate.code_display}/?format=json")
     assert response.json()["status"] == "valid"
 
 
 @pytest.mark.embedded
-def test_the_same_render_delivered_twice_issues_once(celery_worker_process, issuer_key):
+def test_the_same_render_delivered_twice_issues_once(celery_worker_process, issuer_key, published_tasks):
     user = UserFactory(full_name=NAME)
     course = make_course("Dịch vụ công trực tuyến", modules=1, lessons_per_module=1)
     complete_course(user, course)  # enqueues once after commit
@@ -99,21 +103,26 @@ def test_the_same_render_delivered_twice_issues_once(celery_worker_process, issu
     assert certificate_enqueue(certificate_id=certificate.pk)  # and twice more
     assert certificate_enqueue(certificate_id=certificate.pk)
     assert issued_in_time(certificate.pk), celery_worker_process.log_text()[-3000:]
-    time.sleep(1.5)  # let the duplicates run
+    deliveries = published_tasks[RENDER_TASK]
+    assert len(deliveries) == 3
+    assert wait_for(lambda: all(map(celery_worker_process.task_finished, deliveries)), timeout=120), (
+        celery_worker_process.log_text()[-3000:]
+    )
     assert assert_one_valid_certificate(user).render_attempts >= 1
 
 
 @pytest.fixture
 def fault_worker(tmp_path, settings):
-    """Workers on a queue of their own that sleep FAULT_DELAY s mid-render; stopped at the end."""
+    """Ready workers on a queue of their own (``slow``: a Slowdown, ``env``: extra environment); stopped at the end."""
     settings.CERTIFICATE_TASK_QUEUE = FAULT_QUEUE
     started = []
 
-    def start(**env):
-        worker = QueueWorker(tmp_path / f"fault-worker-{len(started)}.log", env=env)
-        worker.start()
+    def start(*, slow: Slowdown | None = None, **env):
+        worker = WorkerProcess(
+            tmp_path / f"fault-worker-{len(started)}.log", queue=FAULT_QUEUE, extra_env=env, slow=slow
+        )
         started.append(worker)
-        assert worker.wait_ready(), worker.log_text()[-3000:]
+        worker.start()
         return worker
 
     yield start
@@ -121,35 +130,36 @@ def fault_worker(tmp_path, settings):
         worker.stop()
 
 
-def rendering_started(certificate_id: int) -> bool:
-    return Certificate.objects.filter(pk=certificate_id, render_attempts__gte=1).exists()
+def signed_not_stored(worker: WorkerProcess) -> bool:
+    """The worker rendered and signed a PDF and now sleeps before storing it."""
+    return worker.slowed_calls() >= 1
 
 
 @pytest.mark.embedded
 def test_sigkill_of_the_pool_child_mid_render_is_redelivered(fault_worker, issuer_key):
-    worker = fault_worker(CERTIFICATE_FAULT_RENDER_DELAY=FAULT_DELAY, CELERY_WORKER_LOST_WAIT="2")
+    worker = fault_worker(slow=PAUSE_AFTER_SIGNING, CELERY_WORKER_LOST_WAIT="2")
     user = UserFactory(full_name=NAME)
     complete_course(user, make_course(COURSE, modules=1, lessons_per_module=1))
     certificate = Certificate.objects.get(user=user)
-    assert wait_for(lambda: rendering_started(certificate.pk), timeout=30), worker.log_text()[-3000:]
-    time.sleep(0.5)
+    assert wait_for(lambda: signed_not_stored(worker), timeout=120), worker.log_text()[-3000:]
     children = worker.pool_children()
     assert children
     os.kill(children[0], signal.SIGKILL)
-    assert issued_in_time(certificate.pk, timeout=60), worker.log_text()[-4000:]
+    assert issued_in_time(certificate.pk), worker.log_text()[-4000:]
     assert "WorkerLostError" in worker.log_text() or "signal 9" in worker.log_text()
     issued = assert_one_valid_certificate(user)
     assert issued.render_attempts >= 2
 
 
 @pytest.mark.embedded
-def test_sigkill_of_the_worker_main_process_is_recovered(fault_worker, issuer_key):
-    first = fault_worker(CERTIFICATE_FAULT_RENDER_DELAY=FAULT_DELAY)
+def test_sigkill_of_the_worker_main_process_is_recovered(fault_worker, issuer_key, published_tasks):
+    first = fault_worker(slow=PAUSE_AFTER_SIGNING)
     user = UserFactory(full_name=NAME)
     complete_course(user, make_course(COURSE, modules=1, lessons_per_module=1))
     certificate = Certificate.objects.get(user=user)
-    assert wait_for(lambda: rendering_started(certificate.pk), timeout=30), first.log_text()[-3000:]
+    assert wait_for(lambda: signed_not_stored(first), timeout=120), first.log_text()[-3000:]
     first.kill_main_and_children()
+    published_before_kill = len(published_tasks[RENDER_TASK])
     assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.PENDING
     # Recovery: Redis redelivers after the (here short) visibility timeout; the
     # filesystem transport deleted the message, so the sweeper (here: 3 s) re-enqueues.
@@ -160,8 +170,10 @@ def test_sigkill_of_the_worker_main_process_is_recovered(fault_worker, issuer_ke
         certificates_pending_sweep(older_than_seconds=3)
         return Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.ISSUED).exists()
 
-    assert wait_for(recovered, timeout=60, interval=1), second.log_text()[-4000:]
-    time.sleep(1)
+    assert wait_for(recovered, timeout=120, interval=1), second.log_text()[-4000:]
+    # Every render the sweeper enqueued has run, and none issued a second certificate.
+    sweeps = published_tasks[RENDER_TASK][published_before_kill:]
+    assert wait_for(lambda: all(map(second.task_finished, sweeps)), timeout=120), second.log_text()[-4000:]
     assert_one_valid_certificate(user)
 
 
@@ -201,7 +213,7 @@ def test_redis_down_at_completion_then_back(private_broker, fault_worker, issuer
     assert time.monotonic() - started < 10
     certificate = Certificate.objects.get(user=user)
     assert certificate.status == CertificateStatus.PENDING and certificate.enqueued_at is None
-    time.sleep(1)
+    time.sleep(1)  # a negative check: with the broker down, nothing may issue it meanwhile
     assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.PENDING
     private_broker.start()  # same port and folder
 

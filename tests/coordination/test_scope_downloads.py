@@ -71,7 +71,7 @@ def test_large_xlsx_export_is_built_by_the_worker_for_its_owner_only(client, wor
     response = client.get("/coordinate/export.xlsx")
     job = ExportJob.objects.get()
     assert response["Location"] == f"/coordinate/exports/{job.pk}/"
-    assert wait_for(lambda: ExportJob.objects.get().status == "done", timeout=60), celery_worker_process.log_text()[
+    assert wait_for(lambda: ExportJob.objects.get().status == "done", timeout=180), celery_worker_process.log_text()[
         -2000:
     ]
     download = client.get(f"/coordinate/exports/{job.pk}/?download=1")
