@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.audit.services import audit_record
-from lms.orgunits.selectors import membership_current
+from lms.orgunits.selectors import membership_confirmed
 from lms.text import normalize_nfc
 from quizzes.selectors import course_final_score
 
@@ -51,7 +51,7 @@ class CertificateError(Exception):
 
 
 def _frozen_for(*, user, enrollment=None, path_completion=None) -> dict:
-    membership = membership_current(user=user)
+    membership = membership_confirmed(user=user)
     frozen = {
         "full_name": normalize_nfc(user.full_name or user.email),
         "unit": normalize_nfc(membership.unit.name) if membership else "",

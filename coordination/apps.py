@@ -12,6 +12,8 @@ class CoordinationConfig(AppConfig):
     def ready(self) -> None:
         from lms.accounts.personal_data import register_section  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
+        from . import jobs  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from .personal_data import reminder_rows  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
+        jobs.register()
         register_section(key="reminders", title=_("Email nhắc hạn đã gửi"), rows=reminder_rows)

@@ -1,24 +1,31 @@
-"""Exports of the coordinator's learner list: CSV streamed, XLSX in openpyxl's write-only mode.
-
-Large XLSX exports are built by a worker into private storage (never a public media URL) and
-downloaded by their owner when ready.
+"""The coordinator's downloads, each built by a worker as a background job (``lms.jobs``): the
+learner list (CSV, XLSX), the unit and course tables (CSV), the Decree-30 report (PDF) and a zip of
+the scope's certificates. The request only checks the parameters and queues the job; the file goes
+to private storage and only its owner downloads it. Scope is checked again when the job runs.
 """
 
 from __future__ import annotations
 
+import csv
 import tempfile
-from pathlib import Path
+import zipfile
+from datetime import date
 
-from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import storages
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from certificates.assets import certificate_storage
+from certificates.models import Certificate, CertificateStatus
+from lms.jobs.registry import register_job_kind
+from lms.jobs.services import JobError, job_create
 from lms.orgunits.models import OrgUnit
+from lms.orgunits.selectors import members_in_scope, scope_roots, unit_in_scope
+from lms.text import normalize_nfc, slugify_vi
 
-from .models import ExportJob
 from .selectors import coordination_report
 
 EXPORT_HEADERS = [
@@ -33,27 +40,67 @@ EXPORT_HEADERS = [
     "Trạng thái",
     "Ngày hoàn thành",
 ]
+FIGURES_HEADER = ["Người học", "Đã ghi danh", "Lượt ghi danh", "Lượt hoàn thành", "Tỷ lệ (%)", "Quá hạn"]
 EXPORT_CHUNK = 2000
-# Scopes with more learners than this get their XLSX from a worker.
-XLSX_TASK_LEARNERS = 5000
+
+LEARNERS_CSV = "coordination.export_learners_csv"
+LEARNERS_XLSX = "coordination.export_learners_xlsx"
+UNITS_CSV = "coordination.export_units_csv"
+COURSES_CSV = "coordination.export_courses_csv"
+REPORT_PDF = "coordination.report_pdf"
+CERTIFICATES_ZIP = "coordination.certificates_zip"
+
+EXPORT_TITLES = {
+    LEARNERS_CSV: _("Danh sách người học (CSV)"),
+    LEARNERS_XLSX: _("Danh sách người học (Excel)"),
+    UNITS_CSV: _("Bảng theo đơn vị (CSV)"),
+    COURSES_CSV: _("Bảng theo khoá học (CSV)"),
+    REPORT_PDF: _("Báo cáo kết quả bồi dưỡng (PDF)"),
+    CERTIFICATES_ZIP: _("Chứng chỉ đã cấp (zip)"),
+}
 
 
-def export_storage():
-    return storages.create_storage(
-        {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(Path(settings.VAR_DIR) / "private" / "exports")},
-        }
-    )
+def export_queue(*, actor, kind: str, unit: OrgUnit | None, as_of: date | None, course_id: int | None):
+    """Queue one download for the actor's scope (or one unit of it), as of a past day if given."""
+    if kind not in EXPORT_TITLES:
+        raise ValueError(kind)
+    params = {"unit": unit.pk if unit else None, "as_of": as_of.isoformat() if as_of else None, "course": course_id}
+    title = str(EXPORT_TITLES[kind])
+    if unit is not None:
+        title += f" — {unit.name}"
+    if as_of is not None:
+        title += " — " + _("số liệu đến %(day)s") % {"day": as_of.strftime("%d/%m/%Y")}
+    return job_create(owner=actor, kind=kind, title=title, params=params)
 
 
-def export_rows(report):
+def _report_for(job, run=None):
+    """The report the job's owner may see now: a unit no longer in their scope fails the job."""
+    params = job.params
+    unit = OrgUnit.objects.filter(pk=params["unit"]).first() if params.get("unit") else None
+    if params.get("unit") and (unit is None or not unit_in_scope(viewer=job.owner, unit=unit)):
+        raise JobError(_("Đơn vị này không còn trong phạm vi của bạn."))
+    as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else None
+    report = coordination_report(viewer=job.owner, unit=unit, as_of=as_of, course_id=params.get("course"))
+    return report, unit, as_of
+
+
+def _stamp(as_of: date | None) -> str:
+    return (as_of or timezone.localdate()).strftime("%Y%m%d")
+
+
+# --- Learner list -------------------------------------------------------------------------------------
+
+
+def export_rows(report, run=None):
     """Every learner row with their enrolments, a chunk of learners at a time (flat memory)."""
-    for start in range(0, len(report.learners), EXPORT_CHUNK):
+    total = len(report.learners)
+    for start in range(0, total, EXPORT_CHUNK):
         chunk = report.load_facts(report.learners[start : start + EXPORT_CHUNK])
         yield from _chunk_rows(chunk)
         for row in chunk:
             row.enrollments = []  # done with this chunk
+        if run is not None:
+            run.progress(min(start + EXPORT_CHUNK, total), total=total)
 
 
 def _chunk_rows(rows):
@@ -63,10 +110,8 @@ def _chunk_rows(rows):
         if not row.enrollments:
             yield [*base, "", "", "", "", ""]
         for enrollment in row.enrollments:
-            completed = (
-                timezone.localdate(enrollment.completed_at).strftime("%d/%m/%Y") if enrollment.completed_at else ""
-            )
-            due = enrollment.due_date.strftime("%d/%m/%Y") if enrollment.due_date else ""
+            completed = _day(timezone.localdate(enrollment.completed_at) if enrollment.completed_at else None)
+            due = _day(enrollment.due_date)
             yield [*base, enrollment.course_title, enrollment.progress_pct, due, enrollment.status_label, completed]
 
 
@@ -74,14 +119,30 @@ def _day(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def xlsx_write(report, handle) -> int:
-    """Write the report's learner rows as XLSX to ``handle``; codes stay text. Returns the row count."""
+def learners_csv_run(job, run) -> dict:
+    report, _unit, as_of = _report_for(job)
+    count = 0
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly with a BOM
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_HEADERS)
+        for values in export_rows(report, run):
+            writer.writerow(values)
+            count += 1
+        handle.seek(0)
+        run.store_file(
+            File(handle.buffer), name=f"hocso-hoc-vien-{_stamp(as_of)}.csv", content_type="text/csv; charset=utf-8"
+        )
+    return {"rows": count}
 
+
+def xlsx_write(report, handle, run=None) -> int:
+    """Write the report's learner rows as XLSX to ``handle``; codes stay text. Returns the row count."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Học viên")
     sheet.append(EXPORT_HEADERS)
     count = 0
-    for values in export_rows(report):
+    for values in export_rows(report, run):
         code = WriteOnlyCell(sheet, value=values[2])
         code.number_format = "@"  # text: leading zeros stay
         sheet.append([*values[:2], code, *values[3:]])
@@ -90,17 +151,136 @@ def xlsx_write(report, handle) -> int:
     return count
 
 
-def export_job_run(*, job) -> None:
-    """Build a queued export job's XLSX into private storage (the worker side)."""
-
-    params = job.params
-    unit = OrgUnit.objects.filter(pk=params.get("unit")).first() if params.get("unit") else None
-    as_of = timezone.datetime.fromisoformat(params["as_of"]).date() if params.get("as_of") else None
-    report = coordination_report(viewer=job.created_by, unit=unit, as_of=as_of)
+def learners_xlsx_run(job, run) -> dict:
+    report, _unit, as_of = _report_for(job)
     with tempfile.TemporaryFile() as handle:
-        rows = xlsx_write(report, handle)
+        count = xlsx_write(report, handle, run)
         handle.seek(0)
-        name = export_storage().save(f"{job.pk}-hocso-bao-cao-hoc-vien.xlsx", File(handle))
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.DONE, file=name, rows=rows, finished_at=timezone.now()
-    )
+        run.store_file(
+            File(handle),
+            name=f"hocso-hoc-vien-{_stamp(as_of)}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return {"rows": count}
+
+
+# --- Unit and course tables ----------------------------------------------------------------------------
+
+
+def _figure_values(figures) -> list:
+    return [
+        figures.learners,
+        figures.enrolled,
+        figures.enrollments,
+        figures.completed,
+        figures.completion_pct,
+        figures.overdue,
+    ]
+
+
+def table_rows(report, table: str) -> tuple[list[str], list[list]]:
+    """The dashboard's unit table (each unit, the learners directly in the scope's top unit, and
+    the total) or course table, as header and rows."""
+    if table == "units":
+        rows = [[group.code, group.name, *_figure_values(figures)] for group, figures in report.units]
+        if report.direct is not None:
+            rows.append(
+                ["", _("Trực tiếp tại %(unit)s") % {"unit": report.direct[0].name}, *_figure_values(report.direct[1])]
+            )
+        rows.append(["", _("Tổng cộng"), *_figure_values(report.figures)])
+        return ["Mã đơn vị", "Đơn vị", *FIGURES_HEADER], rows
+    rows = [[title, *_figure_values(figures)] for title, figures in report.courses]
+    return ["Khoá học", *FIGURES_HEADER], rows
+
+
+def _table_run(job, run, table: str) -> dict:
+    report, _unit, as_of = _report_for(job)
+    header, rows = table_rows(report, table)
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+        handle.seek(0)
+        name = f"hocso-theo-{'don-vi' if table == 'units' else 'khoa-hoc'}-{_stamp(as_of)}.csv"
+        run.store_file(File(handle.buffer), name=name, content_type="text/csv; charset=utf-8")
+    return {"rows": len(rows)}
+
+
+def units_csv_run(job, run) -> dict:
+    return _table_run(job, run, "units")
+
+
+def courses_csv_run(job, run) -> dict:
+    return _table_run(job, run, "courses")
+
+
+# --- The Decree-30 report -----------------------------------------------------------------------------
+
+
+def report_pdf_run(job, run) -> dict:
+    """A printable "Báo cáo" in the Decree 30/2020 layout summarising completion by unit."""
+    from certificates.rendering import decree30_date, pdf_from_html  # noqa: PLC0415 — the PDF stack loads in workers only
+
+    report, unit, as_of = _report_for(job)
+    roots = scope_roots(viewer=job.owner)
+    agency = unit or (roots[0] if roots else None)
+    parent = agency.get_parent() if agency is not None else None
+    province = agency.get_root() if agency is not None else None
+    context = {
+        "report": report,
+        "as_of": as_of,
+        "agency_name": agency.name if agency else "",
+        "agency_code": (agency.code.split(".")[-1] if agency else "").upper(),
+        "parent_name": (parent.name if parent else "Ủy ban nhân dân"),
+        "place": (province.name.replace("Tỉnh ", "").split(" (")[0] if province else ""),
+        "date_text": decree30_date(timezone.localdate()),
+        "recipient": parent.name if parent else "Ủy ban nhân dân tỉnh",
+        "signer_title": job.owner.get_position_display() or "Người lập báo cáo",
+        "signer_name": job.owner.full_name,
+    }
+    pdf = pdf_from_html(normalize_nfc(render_to_string("coordination/pdf/report.html", context)))
+    run.store_file(pdf, name=f"bao-cao-boi-duong-ky-nang-so-{_stamp(as_of)}.pdf", content_type="application/pdf")
+    return {"units": len(report.units)}
+
+
+# --- Certificates zip --------------------------------------------------------------------------------------
+
+
+def certificates_zip_run(job, run) -> dict:
+    """The issued certificates of the learners in scope (optionally one unit or course) as a zip."""
+    unit = OrgUnit.objects.filter(pk=job.params["unit"]).first() if job.params.get("unit") else None
+    if job.params.get("unit") and (unit is None or not unit_in_scope(viewer=job.owner, unit=unit)):
+        raise JobError(_("Đơn vị này không còn trong phạm vi của bạn."))
+    members = members_in_scope(viewer=job.owner)
+    if unit is not None:
+        members = members.filter(unit__path__startswith=unit.path)
+    certificates = Certificate.objects.filter(
+        status=CertificateStatus.ISSUED, enrollment__user_id__in=members.values("user_id")
+    ).order_by("pk")
+    if job.params.get("course"):
+        certificates = certificates.filter(enrollment__course_id=job.params["course"])
+    total = certificates.count()
+    if not total:
+        raise JobError(_("Chưa có chứng chỉ nào trong phạm vi này."))
+    storage = certificate_storage()
+    with tempfile.TemporaryFile() as handle:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+            for done, certificate in enumerate(certificates.iterator(), start=1):
+                with storage.open(certificate.pdf, "rb") as pdf:
+                    name = f"{certificate.code}-{slugify_vi(certificate.frozen.get('full_name', ''))}.pdf"
+                    archive.writestr(name, pdf.read())
+                if done % 100 == 0:
+                    run.progress(done, total=total)
+        handle.seek(0)
+        run.store_file(File(handle), name="chung-chi.zip", content_type="application/zip")
+    return {"certificates": total}
+
+
+def register() -> None:
+    register_job_kind(LEARNERS_CSV, learners_csv_run)
+    register_job_kind(LEARNERS_XLSX, learners_xlsx_run)
+    register_job_kind(UNITS_CSV, units_csv_run)
+    register_job_kind(COURSES_CSV, courses_csv_run)
+    register_job_kind(REPORT_PDF, report_pdf_run)
+    register_job_kind(CERTIFICATES_ZIP, certificates_zip_run)

@@ -4,39 +4,47 @@ Columns (header row, Vietnamese or English names): full_name / họ và tên, em
 unit_code / mã đơn vị, learner_group / nhóm, position / chức vụ, phone / điện thoại.
 Row numbers are the spreadsheet's (the header is row 1). Names are NFC-normalised,
 codes kept as text, e-mails validated; re-applying the same file changes nothing.
+
+Identity belongs to the person: a row may *update* (learner group, position, unit within the
+scope) only a learner already confirmed inside the coordinator's scope, and never their name,
+e-mail or phone. Every other address — unknown, or an account elsewhere — becomes an
+*invitation* to the row's unit, with the same outcome shown either way, so the preview never
+tells whether an address is registered. Both steps run in a worker (``lms.jobs``): the preview
+job reads and checks the file, the apply job writes everything in one transaction.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import uuid
+import zipfile
+from collections import Counter
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from courses.assignments import assignments_apply_for_user
+from courses.assignments import assignments_apply_for_users
 from lms.accounts.models import LearnerGroup, Position
-from lms.audit.services import audit_record
-from lms.orgunits.models import Membership, MembershipSource
-from lms.orgunits.selectors import org_unit_by_code, unit_in_scope
-from lms.orgunits.services import membership_declare
+from lms.audit.services import audit_changes, audit_record, audit_record_many
+from lms.jobs.models import BackgroundJob, JobStatus
+from lms.jobs.services import JobError, job_create
+from lms.jobs.storage import job_storage
+from lms.orgunits.models import MembershipSource
+from lms.orgunits.selectors import members_in_scope, org_unit_by_code, unit_in_scope
+from lms.orgunits.services import invitations_create, membership_transfer
 from lms.text import normalize_nfc, search_key
 
-from .models import ImportJob
+from .invitations import INVITATIONS_SEND
 
 HEADERS = {
     "full_name": {"full_name", "ho va ten", "ho ten"},
@@ -57,7 +65,7 @@ class RowOutcome:
     learner_group: str
     position: str
     phone: str
-    outcome: str  # "new" | "update" | "unchanged" | "error"
+    outcome: str  # "invite" | "update" | "unchanged" | "error"
     message: str = ""
 
 
@@ -89,162 +97,289 @@ def _file_error(message: str) -> list[RowOutcome]:
     return [RowOutcome(1, "", "", "", "", "", "", "error", message)]
 
 
-def preview_rows(*, actor, table: list[list[str]]) -> list[RowOutcome]:
+def _columns(header: list[str]) -> dict[str, int]:
+    columns = {}
+    for index, name in enumerate(header):
+        for field, names in HEADERS.items():
+            if search_key(name).replace("_", " ") in {n.replace("_", " ") for n in names}:
+                columns[field] = index
+    return columns
+
+
+def preview_rows(*, actor, table: list[list[str]], progress=None) -> list[RowOutcome]:
+    """Check every row and decide its outcome: "invite", "update", "unchanged" or "error".
+    A constant number of queries per chunk of rows (users, memberships and units are looked up
+    in bulk); ``progress(done, total)`` is called as rows are checked."""
     if not table:
         return _file_error(_("Tệp trống."))
-    columns = {}
-    for index, header in enumerate(table[0]):
-        for field, names in HEADERS.items():
-            if search_key(header).replace("_", " ") in {n.replace("_", " ") for n in names}:
-                columns[field] = index
+    columns = _columns(table[0])
     missing = [f for f in ("full_name", "email", "unit_code") if f not in columns]
     if missing:
-        return [
-            RowOutcome(1, "", "", "", "", "", "", "error", _("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)})
-        ]
-    User = get_user_model()
+        return _file_error(_("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)})
+    rows = [(number, raw) for number, raw in enumerate(table[1:], start=2) if any(str(v).strip() for v in raw)]
+    units = _UnitLookup(actor)
     seen: dict[str, int] = {}
-    outcomes = []
-    for number, raw in enumerate(table[1:], start=2):
-        if not any(str(value).strip() for value in raw):
-            continue
-        values = {field: _cell(raw, columns.get(field)) for field in HEADERS}
-        values["email"] = values["email"].lower()
-        values["phone"] = "".join(values["phone"].split())
-        problems = []
-        if not values["full_name"]:
-            problems.append(_("thiếu họ và tên"))
-        try:
-            validate_email(values["email"])
-        except ValidationError:
-            problems.append(_("email “%(email)s” không hợp lệ") % {"email": values["email"]})
-        if values["email"] in seen:
-            problems.append(_("email trùng với dòng %(row)s") % {"row": seen[values["email"]]})
-        seen.setdefault(values["email"], number)
-        unit = org_unit_by_code(code=values["unit_code"]) if values["unit_code"] else None
-        if unit is None:
-            problems.append(_("không có đơn vị mã “%(code)s”") % {"code": values["unit_code"]})
-        elif not unit_in_scope(viewer=actor, unit=unit):
-            problems.append(_("đơn vị “%(code)s” ngoài phạm vi của bạn") % {"code": values["unit_code"]})
-        group = _choice(values["learner_group"], LearnerGroup.choices)
-        position = _choice(values["position"], Position.choices)
-        if group is None:
-            problems.append(_("nhóm người học “%(v)s” không hợp lệ") % {"v": values["learner_group"]})
-        if position is None:
-            problems.append(_("chức vụ “%(v)s” không hợp lệ") % {"v": values["position"]})
-        if values["phone"] and not values["phone"].lstrip("+").isdigit():
-            problems.append(_("số điện thoại “%(v)s” không hợp lệ") % {"v": values["phone"]})
-        values["learner_group"], values["position"] = group or "", position or ""
-        if problems:
-            outcomes.append(RowOutcome(number, **values, outcome="error", message="; ".join(problems)))
-            continue
-        user = User.objects.filter(email__iexact=values["email"]).first()
-        if user is None:
-            outcome = "new"
-        else:
-            current = Membership.objects.filter(user=user, end__isnull=True).select_related("unit").first()
-            same = (
-                user.full_name == values["full_name"]
-                and user.learner_group == values["learner_group"]
-                and user.position == values["position"]
-                and (not values["phone"] or user.phone == values["phone"])
-                and current is not None
-                and current.unit_id == unit.pk
-                and current.confirmed_at is not None
-            )
-            outcome = "unchanged" if same else "update"
-        outcomes.append(RowOutcome(number, **values, outcome=outcome))
+    outcomes: list[RowOutcome] = []
+    for start in range(0, len(rows), PREVIEW_CHUNK):
+        chunk = rows[start : start + PREVIEW_CHUNK]
+        checked = [(number, *_row_checked(raw, columns, seen, number, units)) for number, raw in chunk]
+        emails = [values["email"] for _number, values, problems, _unit in checked if not problems]
+        members = _members_in_scope_by_email(actor, emails)
+        for number, values, problems, unit in checked:
+            if problems:
+                outcomes.append(RowOutcome(number, **values, outcome="error", message="; ".join(problems)))
+                continue
+            member = members.get(values["email"])
+            outcomes.append(_outcome(number, values, unit, member))
+        if progress is not None:
+            progress(min(start + PREVIEW_CHUNK, len(rows)), len(rows))
     return outcomes
 
 
-def import_preview(*, actor, filename: str, data: bytes) -> ImportJob:
+PREVIEW_CHUNK = 1000
+
+
+class _UnitLookup:
+    """Units by code, with the scope check, looked up once per code."""
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.cache: dict[str, tuple[object, bool]] = {}
+
+    def get(self, code: str):
+        if code not in self.cache:
+            unit = org_unit_by_code(code=code) if code else None
+            self.cache[code] = (unit, unit is not None and unit_in_scope(viewer=self.actor, unit=unit))
+        return self.cache[code]
+
+
+def _row_checked(raw, columns, seen, number, units) -> tuple[dict, list[str], object]:
+    values = {field: _cell(raw, columns.get(field)) for field in HEADERS}
+    values["email"] = values["email"].lower()
+    values["phone"] = "".join(values["phone"].split())
+    problems = []
+    if not values["full_name"]:
+        problems.append(_("thiếu họ và tên"))
     try:
-        table = read_table(filename=filename, data=data)
-    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as error:
-        raise ValueError(_("Không đọc được tệp: hãy dùng CSV (UTF-8) hoặc XLSX.")) from error
-    rows = preview_rows(actor=actor, table=table)
-    return ImportJob.objects.create(created_by=actor, filename=filename[:255], rows=[asdict(r) for r in rows])
+        validate_email(values["email"])
+    except ValidationError:
+        problems.append(_("email “%(email)s” không hợp lệ") % {"email": values["email"]})
+    if values["email"] in seen:
+        problems.append(_("email trùng với dòng %(row)s") % {"row": seen[values["email"]]})
+    seen.setdefault(values["email"], number)
+    unit, in_scope = units.get(values["unit_code"])
+    if unit is None:
+        problems.append(_("không có đơn vị mã “%(code)s”") % {"code": values["unit_code"]})
+    elif not in_scope:
+        problems.append(_("đơn vị “%(code)s” ngoài phạm vi của bạn") % {"code": values["unit_code"]})
+    group = _choice(values["learner_group"], LearnerGroup.choices)
+    position = _choice(values["position"], Position.choices)
+    if group is None:
+        problems.append(_("nhóm người học “%(v)s” không hợp lệ") % {"v": values["learner_group"]})
+    if position is None:
+        problems.append(_("chức vụ “%(v)s” không hợp lệ") % {"v": values["position"]})
+    if values["phone"] and not values["phone"].lstrip("+").isdigit():
+        problems.append(_("số điện thoại “%(v)s” không hợp lệ") % {"v": values["phone"]})
+    values["learner_group"], values["position"] = group or "", position or ""
+    return values, problems, unit
 
 
-@transaction.atomic
-def import_apply(*, actor, job: ImportJob) -> dict[str, int]:
-    """Apply a previewed file: every row or none (re-validated now). Returns counts by outcome."""
+@dataclass(frozen=True)
+class _Member:
+    user_id: int
+    learner_group: str
+    position: str
+    unit_id: int
 
-    job = ImportJob.objects.select_for_update().get(pk=job.pk, created_by=actor)
-    if job.status == ImportJob.Status.APPLIED:
+
+def _members_in_scope_by_email(actor, emails: list[str]) -> dict[str, _Member]:
+    """The accounts among ``emails`` whose confirmed current unit is in the actor's scope."""
+    if not emails:
+        return {}
+    memberships = members_in_scope(viewer=actor).filter(user__email__in=emails)
+    return {
+        email.lower(): _Member(user_id, group, position, unit_id)
+        for email, user_id, group, position, unit_id in memberships.values_list(
+            "user__email", "user_id", "user__learner_group", "user__position", "unit_id"
+        )
+    }
+
+
+def _outcome(number: int, values: dict, unit, member: _Member | None) -> RowOutcome:
+    if member is None:
+        return RowOutcome(number, **values, outcome="invite")
+    same = (member.learner_group, member.position, member.unit_id) == (
+        values["learner_group"],
+        values["position"],
+        unit.pk,
+    )
+    return RowOutcome(number, **values, outcome="unchanged" if same else "update")
+
+
+# --- Jobs ----------------------------------------------------------------------------------------
+
+IMPORT_PREVIEW = "coordination.import_preview"
+IMPORT_APPLY = "coordination.import_apply"
+
+
+def import_upload(*, actor, filename: str, upload) -> BackgroundJob:
+    """Store an uploaded file privately and queue its preview (the request does constant work)."""
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValueError(
+            _("Tệp quá lớn (tối đa %(mb)s MB). Hãy chia thành nhiều tệp.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+        )
+    if not filename.lower().endswith((".csv", ".xlsx")):
+        raise ValueError(_("Không đọc được tệp: hãy dùng CSV (UTF-8) hoặc XLSX."))
+    stored = job_storage().save(f"uploads/{uuid.uuid4().hex}{Path(filename).suffix.lower()}", upload)
+    return job_create(
+        owner=actor,
+        kind=IMPORT_PREVIEW,
+        title=_("Xem trước tệp nhập: %(name)s") % {"name": filename[:200]},
+        params={"upload": stored, "filename": filename[:255]},
+    )
+
+
+def import_preview_run(job: BackgroundJob, run) -> dict:
+    """Worker: read the stored upload within the limits and check every row (nothing is written)."""
+    storage = job_storage()
+    try:
+        with storage.open(job.params["upload"], "rb") as handle:
+            data = handle.read(settings.UPLOAD_MAX_BYTES + 1)
+        try:
+            table = read_table(filename=job.params["filename"], data=data)
+        except (UnicodeDecodeError, csv.Error, KeyError, OSError, zipfile.BadZipFile) as error:
+            raise JobError(_("Không đọc được tệp: hãy dùng CSV (UTF-8) hoặc XLSX.")) from error
+        except ValueError as error:
+            raise JobError(str(error)) from error
+        rows = preview_rows(actor=job.owner, table=table, progress=run.progress)
+    finally:
+        storage.delete(job.params["upload"])  # the rows live in the result until it expires
+    counts = Counter(row.outcome for row in rows)
+    return {"rows": [asdict(row) for row in rows], "counts": dict(counts), "filename": job.params["filename"]}
+
+
+def import_apply_start(*, actor, preview: BackgroundJob) -> BackgroundJob:
+    """Queue the apply job of a checked preview without errors (the owner's own preview only)."""
+    if preview.owner_id != actor.pk or preview.kind != IMPORT_PREVIEW or preview.status != JobStatus.DONE:
+        raise ValueError(_("Không tìm thấy bản xem trước này."))
+    if preview.result.get("applied_by_job"):
         raise ValueError(_("Tệp này đã được áp dụng."))
-    table = [["full_name", "email", "unit_code", "learner_group", "position", "phone"]] + [
-        [r["full_name"], r["email"], r["unit_code"], r["learner_group"], r["position"], r["phone"]]
-        for r in job.rows
-        if r["row"] > 1
-    ]
-    rows = preview_rows(actor=actor, table=table)
-    if any(row.outcome == "error" for row in rows) or not rows:
+    if any(row["outcome"] == "error" for row in preview.result.get("rows", [])):
         raise ValueError(_("Tệp có lỗi: không áp dụng dòng nào."))
+    with transaction.atomic():
+        job = job_create(
+            owner=actor,
+            kind=IMPORT_APPLY,
+            title=_("Áp dụng tệp nhập: %(name)s") % {"name": preview.result.get("filename", "")[:200]},
+            params={"preview": preview.pk},
+            total=len(preview.result.get("rows", [])),
+        )
+        BackgroundJob.objects.filter(pk=preview.pk).update(result={**preview.result, "applied_by_job": job.pk})
+    return job
+
+
+def import_apply_run(job: BackgroundJob, run) -> dict:
+    """Worker, one transaction: re-check every row now, then write — all rows or none.
+
+    In-scope learners get their learner group, position and unit (within the scope) updated,
+    never their name, e-mail or phone; every other address gets an invitation (a new account,
+    without a password, is created for an unknown address). Each affected person is audited.
+    """
+    preview = BackgroundJob.objects.select_for_update().filter(pk=job.params["preview"], owner=job.owner).first()
+    if preview is None or preview.status != JobStatus.DONE or preview.result.get("applied_by_job") != job.pk:
+        raise JobError(_("Không tìm thấy bản xem trước này."))
+    if preview.result.get("applied"):
+        raise JobError(_("Tệp này đã được áp dụng."))
+    header = ["full_name", "email", "unit_code", "learner_group", "position", "phone"]
+    table = [header] + [[row[field] for field in header] for row in preview.result["rows"]]
+    rows = preview_rows(actor=job.owner, table=table)
+    if not rows or any(row.outcome == "error" for row in rows):
+        raise JobError(_("Dữ liệu đã thay đổi từ lúc xem trước và tệp có lỗi: không áp dụng dòng nào."))
+    counts = Counter(row.outcome for row in rows)
+    units = _UnitLookup(job.owner)
+    _apply_updates(job.owner, [row for row in rows if row.outcome == "update"], units)
+    invitations = _apply_invitations(job.owner, [row for row in rows if row.outcome == "invite"], units)
+    if invitations:
+        job_create(
+            owner=job.owner,
+            kind=INVITATIONS_SEND,
+            title=_("Gửi %(n)s lời mời") % {"n": len(invitations)},
+            params={"invitations": [invitation.pk for invitation in invitations]},
+            total=len(invitations),
+        )
+    summary = {"invite": counts["invite"], "update": counts["update"], "unchanged": counts["unchanged"]}
+    audit_record(actor=job.owner, action="learners.import", data={"file": preview.result.get("filename"), **summary})
+    # The preview holds other people's data: once applied, keep only the counts.
+    BackgroundJob.objects.filter(pk=preview.pk).update(
+        result={
+            "counts": preview.result.get("counts", {}),
+            "filename": preview.result.get("filename"),
+            "applied": True,
+        },
+        expires_at=timezone.now(),
+    )
+    run.progress(len(rows))
+    return summary
+
+
+def _apply_updates(actor, rows: list[RowOutcome], units: _UnitLookup) -> None:
+    """Learner group, position and unit (a transfer within the scope) of confirmed in-scope members."""
+    if not rows:
+        return
     User = get_user_model()
-    counts = {"new": 0, "update": 0, "unchanged": 0}
-    for done, row in enumerate(rows, start=1):
-        if done % 50 == 0:
-            import_progress_set(job.pk, done=done, total=len(rows))
-        counts[row.outcome] += 1
-        if row.outcome == "unchanged":
-            continue
-        user = User.objects.filter(email__iexact=row.email).first()
-        if user is None:
-            user = User.objects.create_user(email=row.email, password=None, consent_at=None)
-            _invite(user)
-        user.full_name, user.learner_group, user.position = row.full_name, row.learner_group, row.position
-        if row.phone:
-            user.phone = row.phone
-        user.save()
-        _membership_confirmed(actor, user, org_unit_by_code(code=row.unit_code))
-        assignments_apply_for_user(user=user)
-    # The rows hold other people's data: once applied, keep only the counts (in the audit log).
-    job.status, job.applied_at, job.rows = ImportJob.Status.APPLIED, timezone.now(), []
-    job.save(update_fields=["status", "applied_at", "rows"])
-    audit_record(actor=actor, action="learners.import", data={"file": job.filename, **counts})
-    return counts
+    by_email = {row.email: row for row in rows}
+    users = list(User.objects.filter(email__in=list(by_email)))
+    members = _members_in_scope_by_email(actor, list(by_email))
+    items, moved = [], []
+    for user in users:
+        row = by_email[user.email.lower()]
+        before = {"learner_group": user.learner_group, "position": user.position}
+        user.learner_group, user.position = row.learner_group, row.position
+        changes = audit_changes(before, {"learner_group": row.learner_group, "position": row.position})
+        unit, _in_scope = units.get(row.unit_code)
+        if members[user.email.lower()].unit_id != unit.pk:
+            moved.append((user, unit))
+        if changes:
+            items.append({"subject": user, "data": {"changes": changes}})
+    User.objects.bulk_update(users, ["learner_group", "position"], batch_size=1000)
+    audit_record_many(actor=actor, action="account.update", items=items, reason=_("Nhập danh sách"))
+    for user, unit in moved:  # transfers are few; each closes the old membership and is audited
+        membership_transfer(
+            actor=actor, user=user, unit=unit, source=MembershipSource.IMPORT, reason=_("Nhập danh sách")
+        )
+    if moved:
+        assignments_apply_for_users(users=[user for user, _unit in moved])
 
 
-# Files with more rows than this are applied by a Celery task; the page shows its progress.
-ASYNC_ROWS = 300
-PROGRESS_KEY = "coordination:import-progress:{}"
-
-
-def import_progress_set(job_id: int, *, done: int, total: int, state: str = "running", message: str = "") -> None:
-    """Progress lives in the shared cache: the applying transaction is not visible until it commits."""
-
-    cache.set(PROGRESS_KEY.format(job_id), {"done": done, "total": total, "state": state, "message": message}, 3600)
-
-
-def import_progress(job_id: int) -> dict | None:
-
-    return cache.get(PROGRESS_KEY.format(job_id))
-
-
-def _membership_confirmed(actor, user, unit) -> None:
-
-    membership = membership_declare(user=user, unit=unit, source=MembershipSource.IMPORT)
-    if membership.confirmed_at is None:
-        membership.confirmed_at, membership.confirmed_by = timezone.now(), actor
-        membership.save(update_fields=["confirmed_at", "confirmed_by"])
-
-
-def _invite(user) -> None:
-    """E-mail a new learner a link to set their password (allauth's reset link), after commit."""
-
-    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+def _apply_invitations(actor, rows: list[RowOutcome], units: _UnitLookup) -> list:
+    """Invite every other address; unknown ones get a new account (no password yet, name from the file)."""
+    if not rows:
+        return []
+    User = get_user_model()
+    existing = {user.email.lower(): user for user in User.objects.filter(email__in=[row.email for row in rows])}
+    fresh = [
+        User(
+            email=row.email,
+            full_name=row.full_name,
+            learner_group=row.learner_group,
+            position=row.position,
+            phone=row.phone,
+        )
+        for row in rows
+        if row.email not in existing
+    ]
+    for user in fresh:
+        user.set_unusable_password()
+    User.objects.bulk_create(fresh, batch_size=1000)
+    created = {user.email: user for user in User.objects.filter(email__in=[user.email for user in fresh])}
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=user, email=user.email, verified=False, primary=True) for user in created.values()],
+        batch_size=1000,
+        ignore_conflicts=True,
     )
-    context = {"user": user, "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path}
-    transaction.on_commit(
-        lambda: send_mail(
-            render_to_string("coordination/email/invitation_subject.txt", context).strip(),
-            render_to_string("coordination/email/invitation_message.txt", context),
-            None,
-            [user.email],
-        ),
-        robust=True,
-    )
+    people = []
+    for row in rows:
+        user = existing.get(row.email) or created[row.email]
+        unit, _in_scope = units.get(row.unit_code)
+        people.append((user, unit))
+    return invitations_create(actor=actor, people=people, reason=_("Nhập danh sách"))

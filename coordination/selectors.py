@@ -149,6 +149,9 @@ class Report:
     figures: Figures
     units: list[tuple[OrgUnit, Figures]]
     learners: list[LearnerRow]
+    # The learners attached to the top unit itself (not to a unit below it), so the unit rows
+    # plus this row always add up to the headline figures; None when every learner is in a row.
+    direct: tuple[OrgUnit, Figures] | None = None
     by_month: list[tuple[str, int]] = field(default_factory=list)
     courses: list[tuple[str, Figures]] = field(default_factory=list)
     enrollments_query: object = None
@@ -228,23 +231,28 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
     people = _people(memberships)
     people.sort(key=lambda person: vietnamese_name_sort_key(person.user.full_name))
     soon = today + timedelta(days=7)
-    groups = list(unit.get_children()) if unit is not None else _report_units(viewer)
+    top, groups = (unit, list(unit.get_children())) if unit is not None else _report_units(viewer)
     group_of: dict[int, int] = {}
     totals, per_group = _Tally(learners=len(people)), [_Tally() for _group in groups]
+    direct = _Tally()
     for person in people:
         for index, group in enumerate(groups):  # a handful of groups; a learner is in at most one
             if person.unit.path.startswith(group.path):
                 group_of[person.user_id] = index
                 per_group[index].learners += 1
                 break
+        else:
+            group_of[person.user_id] = -1  # in the top unit itself
+            direct.learners += 1
     titles = dict(CoursePage.objects.values_list("pk", "title"))
     per_course: dict[str, _Tally] = defaultdict(_Tally)
     months = _last_months(today)
     by_month = dict.fromkeys(months, 0)
     for user_id, course_id_, _pct, completed_at, due, status in _fact_rows(enrollments):
         totals.add(user_id, status, due, today, soon)
-        if user_id in group_of:
-            per_group[group_of[user_id]].add(user_id, status, due, today, soon)
+        index = group_of.get(user_id)
+        if index is not None:
+            (direct if index < 0 else per_group[index]).add(user_id, status, due, today, soon)
         per_course[titles.get(course_id_, "")].add(user_id, status, due, today, soon)
         if status == AssignmentStatus.COMPLETED:
             local = timezone.localtime(completed_at)
@@ -253,6 +261,7 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
     return Report(
         figures=totals.figures(),
         units=[(group, tally.figures()) for group, tally in zip(groups, per_group, strict=True)],
+        direct=(top, direct.figures()) if top is not None and (direct.learners or direct.enrollments) else None,
         learners=[LearnerRow(person, [], today) for person in people],
         by_month=[(f"{m:02d}/{y}", by_month[(y, m)]) for y, m in reversed(months)],
         courses=[(title, tally.figures()) for title, tally in sorted(per_course.items())],
@@ -279,8 +288,11 @@ def _last_months(today) -> list[tuple[int, int]]:
     return months
 
 
-def _report_units(viewer) -> list[OrgUnit]:
+def _report_units(viewer) -> tuple[OrgUnit | None, list[OrgUnit]]:
+    """(top unit, rows): one scope root → its children (learners attached to the root itself go to
+    the "directly in" row); several roots → one row each."""
     roots = scope_roots(viewer=viewer)
     if len(roots) == 1:
-        return list(roots[0].get_children()) or roots
-    return roots
+        children = list(roots[0].get_children())
+        return (roots[0], children) if children else (None, roots)
+    return None, roots

@@ -9,7 +9,8 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Khoá học")
 
     def ready(self) -> None:
-        from . import personal_data  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from . import jobs, personal_data  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
+        jobs.register()
         personal_data.register()
         personal_data.register_assignments()

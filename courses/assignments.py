@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.audit.services import audit_record
+from lms.audit.services import audit_record, audit_record_many
 from lms.orgunits.models import Membership
 from lms.orgunits.selectors import scope_roots, subtree_filter, unit_in_scope, user_in_scope
 
-from .models import Assignment, AssignmentException, EnrollmentSource, ExceptionKind
-from .services import LearningError, enrollment_create
+from .models import Assignment, AssignmentException, Enrollment, EnrollmentSource, EnrollmentStatus, ExceptionKind
+from .services import LearningError
 
 
 class AssignmentError(LearningError):
@@ -50,11 +51,15 @@ def assignment_create(
     positions=(),
     users=(),
     plan_reference="",
+    apply: bool = True,
+    invitees: int = 0,
 ) -> Assignment:
-    """Create an assignment within the actor's scope and enrol every matching learner."""
+    """Create an assignment within the actor's scope and (with ``apply``) enrol every matching learner.
+    Pages pass ``apply=False`` and queue ``assignment_apply`` as a background job
+    (``courses.jobs.ASSIGNMENT_APPLY``): the request does constant work whatever the unit's size."""
     if not courses:
         raise AssignmentError(_("Chọn ít nhất một khoá học."))
-    if not (units or users):
+    if not (units or users or invitees):
         raise AssignmentError(_("Chọn đơn vị hoặc người học được giao."))
     _check_scope(actor, list(units), list(users))
     assignment = Assignment.objects.create(
@@ -68,14 +73,15 @@ def assignment_create(
     assignment.courses.set(courses)
     assignment.units.set(units)
     assignment.users.set(users)
-    enrolled = assignment_apply(assignment=assignment)
     audit_record(
         actor=actor,
         action="assignment.create",
         target=assignment,
-        data={"courses": [c.pk for c in courses], "units": [u.code for u in units], "enrolled": enrolled},
+        data={"courses": [c.pk for c in courses], "units": [u.code for u in units], "due_date": due_date.isoformat()},
         reason=plan_reference,
     )
+    if apply:
+        assignment_apply(assignment=assignment, actor=actor)
     return assignment
 
 
@@ -99,33 +105,104 @@ def assignment_learners(assignment: Assignment):
 
 
 @transaction.atomic
-def assignment_apply(*, assignment: Assignment, users=None) -> int:
-    """Enrol matching learners (all, or only ``users``) in every assigned course. Idempotent."""
+def assignment_apply(*, assignment: Assignment, users=None, actor=None) -> int:
+    """Enrol the matching learners (all, or only ``users``) in every assigned course, set-based:
+    a few queries per chunk of learners, whatever their number. Idempotent. Exempted learners are
+    skipped; a withdrawn enrolment is reactivated; an expired certification starts a new cycle; an
+    open enrolment without an assignment is attached to this one. The assignment is the unit's
+    mandate, so prerequisites do not block it. Each newly enrolled learner is audited. Returns the
+    number of enrolments attached to the assignment."""
     learners = assignment_learners(assignment)
     if users is not None:
-        learners = learners.filter(pk__in=[u.pk for u in users])
-    exempt = set(assignment.exceptions.filter(kind=ExceptionKind.EXEMPTION).values_list("user_id", flat=True))
+        learners = learners.filter(pk__in=[user.pk for user in users])
+    exempt = assignment.exceptions.filter(kind=ExceptionKind.EXEMPTION).values("user_id")
+    learner_ids = list(learners.exclude(pk__in=exempt).values_list("pk", flat=True))
     count = 0
     for course in assignment.courses.all():
-        for user in learners.exclude(pk__in=exempt):
-            enrollment = enrollment_create(user=user, course=course, source=EnrollmentSource.ASSIGNMENT)
-            if enrollment.assignment_id is None and enrollment.completed_at is None:
-                enrollment.assignment = assignment
-                enrollment.source = EnrollmentSource.ASSIGNMENT
-                enrollment.save(update_fields=["assignment", "source"])
-                count += 1
+        for start in range(0, len(learner_ids), APPLY_CHUNK):
+            count += _enrol_chunk(assignment, course, learner_ids[start : start + APPLY_CHUNK], actor)
     return count
+
+
+APPLY_CHUNK = 5000
+
+
+def _enrol_chunk(assignment: Assignment, course, user_ids: list[int], actor) -> int:
+    latest: dict[int, tuple] = {}
+    for row in (
+        Enrollment.objects.filter(course=course, user_id__in=user_ids)
+        .order_by("user_id", "cycle")
+        .values_list("user_id", "pk", "cycle", "status", "completed_at", "assignment_id")
+    ):
+        latest[row[0]] = row  # the highest cycle wins
+    fresh, reactivate, attach = [], [], []
+    for user_id in user_ids:
+        row = latest.get(user_id)
+        if row is None:
+            fresh.append(
+                Enrollment(user_id=user_id, course=course, assignment=assignment, source=EnrollmentSource.ASSIGNMENT)
+            )
+            continue
+        _user, pk, cycle, status, completed_at, assignment_id = row
+        if status == EnrollmentStatus.WITHDRAWN:
+            reactivate.append(pk)
+        elif completed_at is not None and _certification_expired(completed_at, course):
+            fresh.append(
+                Enrollment(
+                    user_id=user_id,
+                    course=course,
+                    cycle=cycle + 1,
+                    assignment=assignment,
+                    source=EnrollmentSource.ASSIGNMENT,
+                )
+            )
+        elif completed_at is None and assignment_id is None:
+            attach.append(pk)
+    Enrollment.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+    Enrollment.objects.filter(pk__in=reactivate).update(
+        status=EnrollmentStatus.ACTIVE, withdrawn_at=None, assignment=assignment, source=EnrollmentSource.ASSIGNMENT
+    )
+    Enrollment.objects.filter(pk__in=attach, assignment__isnull=True, completed_at__isnull=True).update(
+        assignment=assignment, source=EnrollmentSource.ASSIGNMENT
+    )
+    affected = {e.user_id for e in fresh} | {
+        row[0] for row in latest.values() if row[1] in set(reactivate) | set(attach)
+    }
+    people = get_user_model().objects.filter(pk__in=affected).only("pk", "full_name", "email")
+    audit_record_many(
+        actor=actor,
+        action="assignment.enrol",
+        items=[
+            {"subject": person, "data": {"assignment_id": assignment.pk, "changes": {"course": [None, course.title]}}}
+            for person in people
+        ],
+        reason=assignment.title,
+    )
+    return len(affected)
+
+
+def _certification_expired(completed_at, course) -> bool:
+    return bool(course.validity_months) and timezone.now() >= completed_at + relativedelta(
+        months=course.validity_months
+    )
 
 
 @transaction.atomic
-def assignments_apply_for_user(*, user) -> int:
-    """After a learner joins a unit (confirmed), apply every open assignment that now targets them."""
+def assignments_apply_for_users(*, users) -> int:
+    """After learners join a unit (confirmed, imported, transferred or invited), apply every open
+    assignment that now targets them. A query or two per open assignment, not per learner."""
     today = timezone.localdate()
     count = 0
+    user_ids = [user.pk for user in users]
     for assignment in Assignment.objects.filter(due_date__gte=today).prefetch_related("courses"):
-        if assignment_learners(assignment).filter(pk=user.pk).exists():
-            count += assignment_apply(assignment=assignment, users=[user])
+        targeted = list(assignment_learners(assignment).filter(pk__in=user_ids))
+        if targeted:
+            count += assignment_apply(assignment=assignment, users=targeted)
     return count
+
+
+def assignments_apply_for_user(*, user) -> int:
+    return assignments_apply_for_users(users=[user])
 
 
 @transaction.atomic

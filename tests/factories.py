@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 
 from lms.accounts.models import LearnerGroup, User
 from lms.orgunits.models import OrgUnit, UnitKind
-from lms.orgunits.services import org_unit_create
+from lms.orgunits.services import membership_transfer, org_unit_create
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -38,6 +38,11 @@ def make_unit(code: str, name: str, *, kind=UnitKind.AGENCY, parent: OrgUnit | N
         valid_to=dates.get("valid_to"),
         parent=parent,
     )
+
+
+def place(user, unit: OrgUnit):
+    """Make ``unit`` the user's confirmed current unit (as an import or a coordinator would)."""
+    return membership_transfer(actor=None, user=user, unit=unit, source="import")
 
 
 def make_province_tree() -> dict[str, OrgUnit]:

@@ -1,19 +1,26 @@
 """Coordinator pages (thin views over the coordination, courses and certificates services)."""
 
 from .dashboard import dashboard, learner_detail, learner_exception, learner_manual_completion, learner_transfer
-from .exports import certificates_zip, export_csv, export_job, export_table_csv, export_xlsx, report_pdf
-from .people import assignment_new, import_job, import_upload, membership_confirm, memberships_pending, reminders_off
+from .exports import export_start
+from .invitations import invitation_answer
+from .people import (
+    assignment_new,
+    import_job,
+    import_upload_view,
+    invitation_confirm_view,
+    membership_confirm,
+    memberships_pending,
+    reminders_off,
+)
 
 __all__ = [
     "assignment_new",
-    "certificates_zip",
     "dashboard",
-    "export_csv",
-    "export_job",
-    "export_table_csv",
-    "export_xlsx",
+    "export_start",
     "import_job",
-    "import_upload",
+    "import_upload_view",
+    "invitation_answer",
+    "invitation_confirm_view",
     "learner_detail",
     "learner_exception",
     "learner_manual_completion",
@@ -21,5 +28,4 @@ __all__ = [
     "membership_confirm",
     "memberships_pending",
     "reminders_off",
-    "report_pdf",
 ]

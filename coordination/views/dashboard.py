@@ -23,14 +23,17 @@ from quizzes.models import Attempt
 from ..exports import EXPORT_CHUNK
 from ..selectors import STATUS_LABELS, coordination_report
 from ..services import membership_transfer_and_assign
-from ._common import _as_of, _coordinator_only, _int, _learner_in_scope, _unit_in_scope
+from ._common import InvalidParameter, _as_of, _coordinator_only, _int, _learner_in_scope, _unit_in_scope, bad_parameter
 
 
 @login_required
 def dashboard(request):
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
-    as_of = _as_of(request)
+    try:
+        as_of = _as_of(request)
+    except InvalidParameter as error:
+        return bad_parameter(request, error)
     report = coordination_report(viewer=request.user, unit=unit, as_of=as_of, course_id=_int(request.GET.get("course")))
     pending = members_in_scope(viewer=request.user, confirmed=False).count()
     rows = _filtered(report, request.GET)
@@ -47,9 +50,18 @@ def dashboard(request):
         "positions": Position.choices,
         "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
         "statuses": list(STATUS_LABELS.items()),
+        "course_id": _int(request.GET.get("course")),
+        "pager_query": _pager_query(request.GET),
         "target": settings.COORDINATION_TARGET_PCT,
     }
     return render(request, "coordination/dashboard.html", context)
+
+
+def _pager_query(params) -> str:
+    """The page's filters for the pager links (everything but the page number)."""
+    query = params.copy()
+    query.pop("p", None)
+    return query.urlencode()
 
 
 def _filtered(report, params):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from lms.orgunits.models import Membership, MembershipSource
-from lms.orgunits.selectors import org_unit_by_code
-from lms.orgunits.services import coordinator_scope_grant, membership_declare
+from lms.orgunits.models import MembershipSource
+from lms.orgunits.selectors import membership_confirmed, org_unit_by_code
+from lms.orgunits.services import coordinator_scope_grant, membership_transfer
 
 from .models import LearnerGroup, Position, User
 from .services import editor_role_grant
@@ -44,10 +44,8 @@ def demo_account_ensure(*, email: str, full_name: str, unit, password: str, grou
             **flags,
         )
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-    if not Membership.objects.filter(user=user, end__isnull=True).exists():
-        membership = membership_declare(user=user, unit=unit, source=MembershipSource.IMPORT)
-        membership.confirmed_at = timezone.now()
-        membership.save(update_fields=["confirmed_at"])
+    if membership_confirmed(user=user) is None:
+        membership_transfer(actor=None, user=user, unit=unit, source=MembershipSource.IMPORT, reason="seed_demo")
     return user
 
 

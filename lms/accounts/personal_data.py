@@ -18,7 +18,7 @@ from allauth.account.models import EmailAddress
 from django.utils.translation import gettext_lazy as _
 
 from lms.audit.selectors import audit_entries_about_user
-from lms.orgunits.models import CoordinatorScope, Membership
+from lms.orgunits.models import CoordinatorScope, Membership, MembershipInvitation
 
 Row = dict[str, Any]
 
@@ -92,6 +92,21 @@ def membership_rows(user) -> list[Row]:
     ]
 
 
+def invitation_rows(user) -> list[Row]:
+    return [
+        {
+            "unit_code": invitation.unit.code,
+            "unit_name": invitation.unit.name,
+            "email": invitation.email,
+            "created_at": invitation.created_at,
+            "expires_at": invitation.expires_at,
+            "accepted_at": invitation.accepted_at,
+            "declined_at": invitation.declined_at,
+        }
+        for invitation in MembershipInvitation.objects.filter(user=user).select_related("unit").order_by("created_at")
+    ]
+
+
 def coordinator_scope_rows(user) -> list[Row]:
 
     return [
@@ -112,5 +127,6 @@ def register_core_sections() -> None:
     register_section(key="account", title=_("Tài khoản và hồ sơ"), rows=account_rows)
     register_section(key="emails", title=_("Địa chỉ email"), rows=email_rows)
     register_section(key="memberships", title=_("Đơn vị công tác"), rows=membership_rows)
+    register_section(key="invitations", title=_("Lời mời vào đơn vị"), rows=invitation_rows)
     register_section(key="coordinator_scopes", title=_("Phạm vi điều phối"), rows=coordinator_scope_rows)
     register_section(key="audit", title=_("Nhật ký liên quan đến bạn"), rows=audit_rows)

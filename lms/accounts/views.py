@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.orgunits.selectors import membership_current
+from lms.orgunits.selectors import membership_confirmed, membership_pending
 
 from .forms import AccountDeleteForm, ProfileForm
 from .personal_data import personal_data_collect
@@ -22,8 +22,10 @@ from .services import profile_update, user_anonymise
 
 @login_required
 def profile(request):
-    membership = membership_current(user=request.user)
-    current_unit = membership.unit if membership else None
+    membership = membership_confirmed(user=request.user)
+    pending = membership_pending(user=request.user)
+    shown = pending or membership
+    current_unit = shown.unit if shown else None
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user, current_unit=current_unit)
         if form.is_valid():
@@ -34,7 +36,7 @@ def profile(request):
             return response
     else:
         form = ProfileForm(instance=request.user, current_unit=current_unit)
-    return render(request, "accounts/profile.html", {"form": form, "membership": membership})
+    return render(request, "accounts/profile.html", {"form": form, "membership": membership, "pending": pending})
 
 
 @login_required

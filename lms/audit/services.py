@@ -44,6 +44,31 @@ def audit_record(
     return entry
 
 
+def audit_record_many(*, actor, action: str, items: list[dict[str, Any]], reason: str = "") -> int:
+    """Append one entry per affected person in a single insert (imports, bulk assignments).
+    Each item: ``{"subject": user, "target": obj (default the subject), "data": {...}}``."""
+    entries = []
+    for item in items:
+        subject = item.get("subject")
+        target = item.get("target", subject)
+        entry = AuditEntry(
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=_label(actor),
+            action=action,
+            data=item.get("data") or {},
+            reason=reason or "",
+            subject=subject,
+            subject_label=_person_label(subject) if subject is not None else "",
+        )
+        if target is not None:
+            entry.target_type = ContentType.objects.get_for_model(target, for_concrete_model=True)
+            entry.target_id = str(target.pk)
+            entry.target_label = str(target)[:255]
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
+
+
 def audit_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value differs (values as JSON-friendly text)."""
     return {

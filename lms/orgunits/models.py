@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -69,8 +70,10 @@ class MembershipSource(models.TextChoices):
 class Membership(models.Model):
     """A learner belongs to a unit from ``start`` until ``end`` (dated history).
 
-    A self-declared membership stays unconfirmed until a coordinator confirms
-    it or an import sets it.
+    A self-declared membership stays *pending* (unconfirmed) until a coordinator of that unit
+    confirms it or the learner accepts an invitation; meanwhile the learner's confirmed
+    membership stays current, so nobody moves a learner out of a unit by declaring it for them.
+    A user has at most one open confirmed membership and one open pending one.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -92,7 +95,16 @@ class Membership(models.Model):
         verbose_name = _("thành viên đơn vị")
         verbose_name_plural = _("thành viên đơn vị")
         constraints = [
-            models.UniqueConstraint(fields=["user"], condition=Q(end__isnull=True), name="membership_one_current"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(end__isnull=True, confirmed_at__isnull=False),
+                name="membership_one_confirmed_current",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(end__isnull=True, confirmed_at__isnull=True),
+                name="membership_one_pending",
+            ),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="membership_valid_range",
@@ -122,3 +134,50 @@ class CoordinatorScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.unit}"
+
+
+class MembershipInvitation(models.Model):
+    """An invitation to join ``unit``, e-mailed to the person who owns ``user``'s address.
+
+    A coordinator never moves or renames an account that is not already a confirmed member of
+    their scope: an import or an assignment naming any other address (a new one, or one whose
+    account lives elsewhere) becomes an invitation — the same outcome either way, so nothing tells
+    the coordinator whether an address is registered. The membership changes only when the person
+    accepts from the e-mailed link (or an administrator confirms it).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_invitations")
+    email = models.EmailField(_("email"))
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("đơn vị"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người mời")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the higher app that invited wants done on acceptance (e.g. {"assignment": 12}).
+    context = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lời mời vào đơn vị")
+        verbose_name_plural = _("lời mời vào đơn vị")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                condition=Q(accepted_at__isnull=True, declined_at__isnull=True),
+                name="invitation_one_open_per_unit",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.unit}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None and self.expires_at > timezone.now()

@@ -43,8 +43,20 @@ def is_coordinator(*, user) -> bool:
     return user.is_authenticated and CoordinatorScope.objects.filter(user=user).exists()
 
 
-def membership_current(*, user) -> Membership | None:
-    return Membership.objects.filter(user=user, end__isnull=True).select_related("unit").first()
+def membership_confirmed(*, user) -> Membership | None:
+    """The learner's current unit, as confirmed by a coordinator, an import or an invitation."""
+    return (
+        Membership.objects.filter(user=user, end__isnull=True, confirmed_at__isnull=False)
+        .select_related("unit")
+        .first()
+    )
+
+
+def membership_pending(*, user) -> Membership | None:
+    """A unit the learner declared themselves, waiting for that unit's coordinator."""
+    return (
+        Membership.objects.filter(user=user, end__isnull=True, confirmed_at__isnull=True).select_related("unit").first()
+    )
 
 
 # --- The scope rule ---------------------------------------------------------------
@@ -92,8 +104,10 @@ def members_in_scope(*, viewer, confirmed: bool | None = True, as_of: date | Non
 
 
 def users_visible_to(*, viewer) -> QuerySet:
-    """Learners a viewer may see: everyone for administrators, the learners currently in their
-    scope subtrees for coordinators, else only themselves."""
+    """Learners a viewer may see: everyone for administrators, the learners whose *confirmed*
+    current unit lies in their scope subtrees for coordinators, else only themselves. A learner who
+    only declared a unit is not visible to its coordinator (``members_in_scope(confirmed=False)``
+    lists the declaration: name and unit, to confirm)."""
     User = get_user_model()
     if viewer.is_superuser:
         return User.objects.all()
@@ -101,7 +115,9 @@ def users_visible_to(*, viewer) -> QuerySet:
     if not paths:
         return User.objects.filter(pk=viewer.pk)
     in_scope = subtree_filter(paths, field="memberships__unit__path")
-    return User.objects.filter(in_scope, memberships__end__isnull=True).distinct()
+    return User.objects.filter(
+        in_scope, memberships__end__isnull=True, memberships__confirmed_at__isnull=False
+    ).distinct()
 
 
 def user_in_scope(*, viewer, user) -> bool:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.audit.services import audit_record
+from lms.audit.services import audit_record, audit_record_many
 from lms.text import normalize_nfc
 
-from .models import CoordinatorScope, Membership, MembershipSource, OrgUnit
+from .models import CoordinatorScope, Membership, MembershipInvitation, MembershipSource, OrgUnit
 
 
 class OrgUnitError(ValueError):
@@ -62,22 +65,31 @@ def periods_overlap(a_from: date, a_to: date | None, b_from: date, b_to: date | 
 
 @transaction.atomic
 def membership_declare(*, user, unit: OrgUnit, source: str = MembershipSource.SELF) -> Membership:
-    """Make ``unit`` the user's current unit from today.
-
-    Ends the current membership if it is another unit; declaring the same unit
-    again changes nothing. A self-declared membership is unconfirmed.
-    """
+    """The learner says they work in ``unit``: a *pending* membership, until a coordinator of that
+    unit confirms it. The confirmed membership stays current meanwhile. Declaring the confirmed unit
+    again withdraws a pending declaration; declaring another unit replaces it. Idempotent."""
     today = timezone.localdate()
-    current = Membership.objects.select_for_update().filter(user=user, end__isnull=True).first()
-    if current is not None and current.unit_id == unit.pk:
-        return current
-    if current is not None:
-        if current.start >= today:
-            current.delete()
-        else:
-            current.end = today - timezone.timedelta(days=1)
-            current.save(update_fields=["end"])
+    locked = list(Membership.objects.select_for_update().filter(user=user, end__isnull=True))
+    confirmed = next((m for m in locked if m.confirmed_at is not None), None)
+    pending = next((m for m in locked if m.confirmed_at is None), None)
+    if confirmed is not None and confirmed.unit_id == unit.pk:
+        if pending is not None:
+            pending.delete()
+        return confirmed
+    if pending is not None and pending.unit_id == unit.pk:
+        return pending
+    if pending is not None:
+        pending.delete()  # a declaration never confirmed leaves no history
     return Membership.objects.create(user=user, unit=unit, start=today, source=source)
+
+
+def _close(membership: Membership, *, on) -> None:
+    """End a confirmed membership the day before ``on`` (or drop it if it began on or after ``on``)."""
+    if membership.start >= on:
+        membership.delete()
+    else:
+        membership.end = on - timezone.timedelta(days=1)
+        membership.save(update_fields=["end"])
 
 
 @transaction.atomic
@@ -110,47 +122,209 @@ def coordinator_scope_withdraw(*, actor, scope: CoordinatorScope, reason: str = 
 
 @transaction.atomic
 def membership_confirm(*, actor, membership: Membership) -> Membership:
-    """A coordinator confirms a self-declared membership (audited). Idempotent."""
-    if membership.confirmed_at is not None:
+    """Confirm a pending membership (a coordinator of its unit, an administrator, or the learner
+    accepting an invitation): it becomes the learner's current unit from today and their previous
+    confirmed membership ends the day before. Audited with the old and new unit. Idempotent."""
+    membership = Membership.objects.select_for_update().select_related("unit", "user").get(pk=membership.pk)
+    if membership.confirmed_at is not None or membership.end is not None:
         return membership
+    today = timezone.localdate()
+    previous = (
+        Membership.objects.select_for_update()
+        .select_related("unit")
+        .filter(user=membership.user, end__isnull=True, confirmed_at__isnull=False)
+        .first()
+    )
+    previous_unit = previous.unit if previous is not None else None
+    if previous is not None:
+        _close(previous, on=today)
+    membership.start = today
     membership.confirmed_by = actor
     membership.confirmed_at = timezone.now()
-    membership.save(update_fields=["confirmed_by", "confirmed_at"])
+    membership.save(update_fields=["start", "confirmed_by", "confirmed_at"])
     audit_record(
         actor=actor,
         action="membership.confirm",
         target=membership.user,
-        data={"unit_code": membership.unit.code, "membership_id": membership.pk},
+        data={
+            "membership_id": membership.pk,
+            "changes": {"unit": [_unit_label(previous_unit), _unit_label(membership.unit)]},
+        },
     )
     return membership
 
 
 @transaction.atomic
-def membership_transfer(*, actor, user, unit: OrgUnit, on=None) -> Membership:
-    """Move a learner to ``unit`` from ``on`` (default today): the old membership ends the day
-    before, the new one starts confirmed. Past reports of the old unit keep the learner."""
+def membership_transfer(
+    *,
+    actor,
+    user,
+    unit: OrgUnit,
+    on=None,
+    source: str = MembershipSource.COORDINATOR,
+    reason: str = "",
+    action: str = "membership.transfer",
+) -> Membership:
+    """Move a learner to ``unit`` from ``on`` (default today), confirmed at once: the old confirmed
+    membership ends the day before, so past reports of the old unit keep the learner. A pending
+    declaration of the same unit is absorbed. Callers check scope (``coordination.services``)."""
     on = on or timezone.localdate()
-    current = Membership.objects.select_for_update().filter(user=user, end__isnull=True).first()
+    locked = list(Membership.objects.select_for_update().select_related("unit").filter(user=user, end__isnull=True))
+    current = next((m for m in locked if m.confirmed_at is not None), None)
+    pending = next((m for m in locked if m.confirmed_at is None), None)
+    if pending is not None and pending.unit_id == unit.pk:
+        pending.delete()
     if current is not None and current.unit_id == unit.pk:
         return current
-    previous_code = current.unit.code if current is not None else None
-    if current is not None and current.start >= on:
-        current.delete()  # it never applied for a whole day: the audit entry keeps where they were
-    elif current is not None:
-        current.end = on - timezone.timedelta(days=1)
-        current.save(update_fields=["end"])
+    previous_unit = current.unit if current is not None else None
+    if current is not None:
+        _close(current, on=on)
     membership = Membership.objects.create(
-        user=user,
-        unit=unit,
-        start=on,
-        source=MembershipSource.COORDINATOR,
-        confirmed_by=actor,
-        confirmed_at=timezone.now(),
+        user=user, unit=unit, start=on, source=source, confirmed_by=actor, confirmed_at=timezone.now()
     )
     audit_record(
         actor=actor,
-        action="membership.transfer",
+        action=action,
         target=user,
-        data={"from": previous_code, "to": unit.code, "on": on.isoformat()},
+        data={
+            "on": on.isoformat(),
+            "source": source,
+            "changes": {"unit": [_unit_label(previous_unit), _unit_label(unit)]},
+        },
+        reason=reason,
     )
     return membership
+
+
+def _unit_label(unit: OrgUnit | None) -> str | None:
+    return f"{unit.name} ({unit.code})" if unit is not None else None
+
+
+@transaction.atomic
+def membership_decline(*, actor, membership: Membership, reason: str = "") -> None:
+    """A coordinator of the declared unit rejects a self-declaration (audited); the learner's
+    confirmed unit is untouched."""
+    membership = Membership.objects.select_for_update().select_related("unit", "user").get(pk=membership.pk)
+    if membership.confirmed_at is not None or membership.end is not None:
+        return
+    audit_record(
+        actor=actor,
+        action="membership.decline",
+        target=membership.user,
+        data={"unit": _unit_label(membership.unit)},
+        reason=reason,
+    )
+    membership.delete()
+
+
+# --- Invitations ----------------------------------------------------------------------------------
+
+INVITATION_SALT = "hocso.orgunits.invitation"
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be used (expired, answered, for someone else); the message is for people."""
+
+
+def invitation_token(invitation: MembershipInvitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> MembershipInvitation | None:
+    """The invitation a link names, if the link is genuine (its state is checked by the caller)."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=timezone.timedelta(days=settings.INVITATION_VALID_DAYS))
+    except signing.BadSignature:
+        return None
+    return MembershipInvitation.objects.select_related("unit", "user", "invited_by").filter(pk=pk).first()
+
+
+@transaction.atomic
+def invitations_create(
+    *, actor, people: list[tuple[object, OrgUnit]], reason: str = "", context: dict | None = None
+) -> list[MembershipInvitation]:
+    """Invite each (user, unit) pair; an open invitation to the same unit is reused (its expiry
+    renewed), so running an import twice sends nothing new. Set-based, one audit entry per person.
+    Returns the invitations still to send."""
+    now = timezone.now()
+    expires = now + timezone.timedelta(days=settings.INVITATION_VALID_DAYS)
+    wanted = {(user.pk, unit.pk): (user, unit) for user, unit in people}
+    open_ones = MembershipInvitation.objects.filter(
+        user_id__in={u for u, _unit in wanted}, accepted_at__isnull=True, declined_at__isnull=True
+    )
+    existing = {(i.user_id, i.unit_id): i for i in open_ones if (i.user_id, i.unit_id) in wanted}
+    MembershipInvitation.objects.filter(pk__in=[i.pk for i in existing.values()]).update(expires_at=expires)
+    fresh = [
+        MembershipInvitation(
+            user=user, email=user.email, unit=unit, invited_by=actor, expires_at=expires, context=context or {}
+        )
+        for key, (user, unit) in wanted.items()
+        if key not in existing
+    ]
+    created = MembershipInvitation.objects.bulk_create(fresh, batch_size=1000)  # pks returned (PostgreSQL, SQLite)
+    audit_record_many(
+        actor=actor,
+        action="membership.invite",
+        items=[{"subject": i.user, "data": {"unit": _unit_label(i.unit), "invitation_id": i.pk}} for i in created],
+        reason=reason,
+    )
+    return created + [i for i in existing.values() if i.sent_at is None]
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: MembershipInvitation, user) -> Membership:
+    """The invited person joins the unit: their confirmed membership moves (audited old → new)."""
+    invitation = MembershipInvitation.objects.select_for_update().select_related("unit").get(pk=invitation.pk)
+    _invitation_check(invitation, user)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership_transfer(
+        actor=user,
+        user=user,
+        unit=invitation.unit,
+        source=MembershipSource.IMPORT,
+        action="membership.invitation_accept",
+        reason=f"invitation {invitation.pk}",
+    )
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: MembershipInvitation, user) -> None:
+    invitation = MembershipInvitation.objects.select_for_update().select_related("unit").get(pk=invitation.pk)
+    _invitation_check(invitation, user)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    audit_record(
+        actor=user, action="membership.invitation_decline", target=user, data={"unit": _unit_label(invitation.unit)}
+    )
+
+
+@transaction.atomic
+def invitation_confirm(*, actor, invitation: MembershipInvitation, reason: str) -> Membership:
+    """An administrator confirms an invitation on the person's behalf (e.g. they asked by phone)."""
+    if not actor.is_superuser:
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise InvitationError(_("Cần ghi lý do xác nhận thay người học."))
+    invitation = MembershipInvitation.objects.select_for_update().select_related("unit", "user").get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise InvitationError(_("Lời mời này đã được trả lời hoặc đã hết hạn."))
+    invitation.accepted_at, invitation.confirmed_by = timezone.now(), actor
+    invitation.save(update_fields=["accepted_at", "confirmed_by"])
+    return membership_transfer(
+        actor=actor,
+        user=invitation.user,
+        unit=invitation.unit,
+        source=MembershipSource.IMPORT,
+        action="membership.invitation_confirm",
+        reason=reason,
+    )
+
+
+def _invitation_check(invitation: MembershipInvitation, user) -> None:
+    if invitation.user_id != user.pk:
+        raise InvitationError(_("Lời mời này dành cho một tài khoản khác. Hãy đăng xuất rồi mở lại liên kết."))
+    if invitation.accepted_at or invitation.declined_at:
+        raise InvitationError(_("Lời mời này đã được trả lời."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError(_("Lời mời này đã hết hạn. Hãy liên hệ điều phối viên của đơn vị."))

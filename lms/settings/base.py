@@ -313,6 +313,13 @@ HEALTHZ_WORKER_WAIT_SECONDS = env_int("HEALTHZ_WORKER_WAIT_SECONDS", 5)
 COORDINATION_TARGET_PCT = env_int("COORDINATION_TARGET_PCT", 100)
 COORDINATION_AMBER_MARGIN_PCT = env_int("COORDINATION_AMBER_MARGIN_PCT", 20)
 
+# An invitation to join a unit (imports, assignments naming someone outside the scope) stays valid this long.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 30)
+
+# --- Uploads (learner imports) ----------------------------------------------------------
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 20_000)
+
 # --- Reminders ---------------------------------------------------------------------
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)
 

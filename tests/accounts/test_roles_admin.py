@@ -5,7 +5,7 @@ from lms.audit.models import AuditEntry
 from lms.orgunits.models import CoordinatorScope
 from lms.orgunits.selectors import users_visible_to
 from lms.orgunits.services import membership_declare
-from tests.factories import UserFactory, make_province_tree
+from tests.factories import UserFactory, make_province_tree, place
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +103,12 @@ def test_coordinator_sees_only_learners_in_their_subtree(admin_user, units):
     coordinator = UserFactory()
     coordinator_scope_grant(actor=admin_user, user=coordinator, unit=units["agency"])
     inside = UserFactory()
-    membership_declare(user=inside, unit=units["division"])
+    place(inside, units["division"])
     outside = UserFactory()
-    membership_declare(user=outside, unit=units["commune_a"])
+    place(outside, units["commune_a"])
+    declared = UserFactory()  # only says they work in the division: not the coordinator's until confirmed
+    membership_declare(user=declared, unit=units["division"])
     visible = set(users_visible_to(viewer=coordinator))
-    assert inside in visible and outside not in visible
+    assert inside in visible and outside not in visible and declared not in visible
     assert set(users_visible_to(viewer=inside)) == {inside}
     assert {inside, outside} <= set(users_visible_to(viewer=admin_user))

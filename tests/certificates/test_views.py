@@ -12,8 +12,8 @@ from certificates import services
 from certificates.assets import issuer_key_declare_compromised
 from certificates.codes import code_display, code_generate
 from certificates.models import Certificate, CertificateStatus
-from lms.orgunits.services import coordinator_scope_grant, membership_declare
-from tests.factories import UserFactory, make_province_tree
+from lms.orgunits.services import coordinator_scope_grant
+from tests.factories import UserFactory, make_province_tree, place
 
 from .conftest import COURSE, NAME, complete_course
 
@@ -27,7 +27,7 @@ def verify(client, code, **params):
 def test_valid_certificate_shows_only_the_four_fields_and_the_fingerprint(client, issued):
     user = issued.user
     units = make_province_tree()
-    membership_declare(user=user, unit=units["commune_a"])
+    place(user, units["commune_a"])
     user.phone = "0912345678"
     user.save()
     response = verify(client, issued.code_display)
@@ -115,7 +115,7 @@ def test_my_certificates_lists_and_downloads(client, issued):
 def scoped(issued, admin_user):
     """The learner in commune A; one coordinator of commune A, one of commune B."""
     units = make_province_tree()
-    membership_declare(user=issued.user, unit=units["commune_a"])
+    place(issued.user, units["commune_a"])
     inside, outside = UserFactory(), UserFactory()
     coordinator_scope_grant(actor=admin_user, user=inside, unit=units["commune_a"], reason="QĐ 1")
     coordinator_scope_grant(actor=admin_user, user=outside, unit=units["commune_b"], reason="QĐ 2")

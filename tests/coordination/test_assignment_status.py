@@ -21,6 +21,7 @@ from courses.services import enrollment_complete_manually, enrollment_create, le
 from lms.orgunits.models import Membership
 from tests.coordination.conftest import member
 from tests.factories import course_lessons, make_course
+from tests.fixtures.jobs import export, job_file
 from tests.services import require
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,7 @@ def test_exemptions_and_extensions_are_not_overdue_on_any_surface(client, world,
     exempted_list = client.get("/coordinate/?status=exempted").content.decode()
     assert names["exempted"] in exempted_list and names["late"] not in exempted_list
 
-    text = b"".join(client.get("/coordinate/export.csv").streaming_content).decode("utf-8-sig")
+    text = job_file(export(client, "learners_csv")).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     status_col, due_col, course_col = (
         rows[0].index("Trạng thái"),
@@ -158,18 +159,18 @@ def test_exemptions_and_extensions_are_not_overdue_on_any_surface(client, world,
     extended_due = (timezone.localdate() + timedelta(days=30)).strftime("%d/%m/%Y")
     assert next(row[due_col] for row in rows if row[0] == names["extended"]) == extended_due
 
-    book = load_workbook(io.BytesIO(b"".join(client.get("/coordinate/export.xlsx").streaming_content)))
+    book = load_workbook(io.BytesIO(job_file(export(client, "learners_xlsx"))))
     sheet_rows = list(book.active.iter_rows(values_only=True))
     xlsx_status = {row[0]: row[status_col] for row in sheet_rows[1:] if row[course_col] == past_title}
     assert xlsx_status == csv_status
 
-    units = b"".join(client.get("/coordinate/export-courses.csv").streaming_content).decode("utf-8-sig")
+    units = job_file(export(client, "courses_csv")).decode("utf-8-sig")
     course_rows = {row[0]: row for row in csv.reader(io.StringIO(units))}
     assert course_rows[past_title][-1] == "2"  # "Quá hạn" column
 
     require(shutil.which("pdftotext") is not None, "poppler-utils is not installed")
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(client.get("/coordinate/report.pdf").content)
+    pdf.write_bytes(job_file(export(client, "report_pdf")))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "quá hạn: 2." in text
 

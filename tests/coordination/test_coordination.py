@@ -11,6 +11,7 @@ from courses.services import enrollment_create, lesson_complete
 from lms.audit.models import AuditEntry
 from lms.orgunits.models import Membership
 from tests.factories import course_lessons, make_course
+from tests.fixtures.jobs import export, job_file
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +21,14 @@ def test_sibling_coordinators_see_only_their_own_learners_everywhere(client, wor
     body = client.get("/coordinate/").content.decode()
     assert "Nguyễn Văn Bình" in body and "Trần Thị An" in body and "Lê Văn Cường" not in body
     assert "Phạm Thị Dung" not in body  # self-declared, not yet confirmed
-    exported = client.get("/coordinate/export.csv")
-    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    text = job_file(export(client, "learners_csv")).decode("utf-8-sig")
     names = {row[0] for row in list(csv.reader(io.StringIO(text)))[1:]}
     assert names == {"Nguyễn Văn Bình", "Trần Thị An"}
     assert client.get(f"/coordinate/?unit={world['commune_b'].pk}").status_code == 403
-    assert client.get(f"/coordinate/export.csv?unit={world['commune_b'].pk}").status_code == 403
+    assert (
+        client.post("/coordinate/exports/", {"export": "learners_csv", "unit": world["commune_b"].pk}).status_code
+        == 403
+    )
     other_pending = Membership.objects.get(user=world["b1"])
     assert client.post(f"/coordinate/memberships/{other_pending.pk}/confirm/").status_code == 403
     client.force_login(world["cb"])
@@ -36,7 +39,7 @@ def test_sibling_coordinators_see_only_their_own_learners_everywhere(client, wor
 def test_learners_cannot_open_coordinator_pages(client, world):
     client.force_login(world["a1"])
     assert client.get("/coordinate/").status_code == 403
-    assert client.get("/coordinate/export.csv").status_code == 403
+    assert client.post("/coordinate/exports/", {"export": "learners_csv"}).status_code == 403
 
 
 def test_learner_list_is_sorted_by_given_name(client, world):
@@ -176,8 +179,7 @@ def test_xlsx_export_has_vietnamese_headers_codes_as_text_and_only_scope_rows(cl
     from openpyxl import load_workbook
 
     client.force_login(world["ca"])
-    response = client.get("/coordinate/export.xlsx")
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(job_file(export(client, "learners_xlsx")))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Họ và tên", "Email", "Mã đơn vị")
     assert {row[0] for row in rows[1:]} == {"Nguyễn Văn Bình", "Trần Thị An"}

@@ -1,6 +1,7 @@
 """Every download a coordinator can make holds only learners of their own subtree."""
 
 import io
+import time
 import zipfile
 
 import pytest
@@ -8,6 +9,7 @@ from openpyxl import load_workbook
 
 from courses.services import enrollment_create, lesson_complete
 from tests.factories import course_lessons, make_course
+from tests.fixtures.jobs import export, job_file, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +32,27 @@ def issued_for_both(world):
 
 def test_xlsx_pdf_and_certificate_zip_hold_only_the_coordinators_learners(client, world, issued_for_both):
     client.force_login(world["ca"])
-    book = load_workbook(io.BytesIO(b"".join(client.get("/coordinate/export.xlsx").streaming_content)))
+    book = load_workbook(io.BytesIO(job_file(export(client, "learners_xlsx"))))
     names = {row[0] for row in list(book.active.iter_rows(values_only=True))[1:]}
     assert names == {"Nguyễn Văn Bình", "Trần Thị An"}
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get("/coordinate/certificates.zip").streaming_content)))
+    archive = zipfile.ZipFile(io.BytesIO(job_file(export(client, "certificates_zip"))))
     assert len(archive.namelist()) == 1 and archive.namelist()[0].endswith("nguyen-van-binh.pdf")
     assert archive.read(archive.namelist()[0]).startswith(b"%PDF")
-    for path in ("/coordinate/export.xlsx", "/coordinate/report.pdf", "/coordinate/certificates.zip"):
-        assert client.get(path, {"unit": world["commune_b"].pk}).status_code == 403, path
+    for kind in ("learners_xlsx", "report_pdf", "certificates_zip", "units_csv"):
+        response = client.post("/coordinate/exports/", {"export": kind, "unit": world["commune_b"].pk})
+        assert response.status_code == 403, kind
     client.force_login(world["cb"])
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get("/coordinate/certificates.zip").streaming_content)))
+    archive = zipfile.ZipFile(io.BytesIO(job_file(export(client, "certificates_zip"))))
     assert [name.endswith("le-van-cuong.pdf") for name in archive.namelist()] == [True]
+
+
+def test_a_download_belongs_to_the_coordinator_who_asked_for_it(client, world, issued_for_both):
+    client.force_login(world["ca"])
+    job = export(client, "learners_xlsx")
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 200
+    client.force_login(world["cb"])
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
 
 
 def test_figures_by_course(client, world, issued_for_both):
@@ -60,35 +72,35 @@ def test_learner_detail_lists_certificates(client, world, issued_for_both):
 @pytest.mark.integration
 @pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
-def test_large_xlsx_export_is_built_by_the_worker_for_its_owner_only(client, world, monkeypatch, celery_worker_process):
-    from coordination.models import ExportJob
-    from coordination.views import exports as views
+def test_an_export_is_built_by_the_worker_for_its_owner_only(client, world, celery_worker_process):
+    from lms.jobs.models import BackgroundJob
     from tests.factories import UserFactory
     from tests.fixtures.worker import wait_for
 
-    monkeypatch.setattr(views, "XLSX_TASK_LEARNERS", 1)  # this small scope counts as "large"
     client.force_login(world["ca"])
-    response = client.get("/coordinate/export.xlsx")
-    job = ExportJob.objects.get()
-    assert response["Location"] == f"/coordinate/exports/{job.pk}/"
-    assert wait_for(lambda: ExportJob.objects.get().status == "done", timeout=180), celery_worker_process.log_text()[
-        -2000:
-    ]
-    download = client.get(f"/coordinate/exports/{job.pk}/?download=1")
+    started = time.monotonic()
+    response = client.post("/coordinate/exports/", {"export": "learners_xlsx"})
+    assert time.monotonic() - started < 1
+    job = BackgroundJob.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert wait_for(lambda: BackgroundJob.objects.get().status == "done", timeout=180), (
+        celery_worker_process.log_text()[-2000:]
+    )
+    download = client.get(f"/jobs/{job.pk}/download/")
     rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
     assert {row[0] for row in rows[1:]} == {"Nguyễn Văn Bình", "Trần Thị An"}
     client.force_login(UserFactory())
-    assert client.get(f"/coordinate/exports/{job.pk}/?download=1").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
 
 
 def test_unit_and_course_tables_export_as_csv(client, world, issued_for_both):
     import csv as csv_module
 
     client.force_login(world["ca"])
-    units = b"".join(client.get("/coordinate/export-units.csv").streaming_content).decode("utf-8-sig")
+    units = job_file(export(client, "units_csv")).decode("utf-8-sig")
     rows = list(csv_module.reader(io.StringIO(units)))
     assert rows[0][:2] == ["Mã đơn vị", "Đơn vị"]
-    courses = b"".join(client.get("/coordinate/export-courses.csv").streaming_content).decode("utf-8-sig")
+    courses = job_file(export(client, "courses_csv")).decode("utf-8-sig")
     assert list(csv_module.reader(io.StringIO(courses)))[1][:5] == ["Chữ ký số", "1", "1", "1", "1"]
 
 
@@ -102,9 +114,32 @@ def test_assignment_to_named_learners_from_the_form(client, world):
         {"title": "Giao riêng", "courses": [course.pk], "emails": world["a2"].email, "due_date": "31/12/2099"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    run_jobs()
     assert list(Enrollment.objects.filter(course=course).values_list("user_id", flat=True)) == [world["a2"].pk]
-    response = client.post(
-        "/coordinate/assignments/new/",
-        {"title": "Sai", "courses": [course.pk], "emails": world["b1"].email, "due_date": "31/12/2099"},
-    )
-    assert "Có người học ngoài phạm vi của bạn." in response.content.decode()
+
+
+def test_naming_someone_outside_the_scope_invites_them_exactly_as_an_unknown_address(client, world):
+    """The form answers the same for another unit's learner and an unknown address: both are invited;
+    nothing about the registered one changes until they accept."""
+    from courses.models import Enrollment
+    from lms.orgunits.models import Membership, MembershipInvitation
+
+    course = make_course("Khoá riêng", modules=1, lessons_per_module=1)
+    client.force_login(world["ca"])
+    pages = []
+    for email in (world["b1"].email, "chua.co@example.vn"):
+        data = {"title": "Giao riêng", "courses": [course.pk], "emails": email, "due_date": "31/12/2099"}
+        response = client.post("/coordinate/assignments/new/", data, follow=True)
+        pages.append(response.content.decode().replace(email, "EMAIL"))
+        run_jobs()
+    assert pages[0].count("Đã giao") == pages[1].count("Đã giao") == 1
+    assert not Enrollment.objects.filter(course=course).exists()
+    assert Membership.objects.get(user=world["b1"], end__isnull=True).unit == world["commune_b"]
+    invitations = MembershipInvitation.objects.filter(unit=world["commune_a"])
+    assert set(invitations.values_list("email", flat=True)) == {world["b1"].email, "chua.co@example.vn"}
+    invitation = invitations.get(user=world["b1"])
+    client.force_login(world["b1"])
+    from lms.orgunits.services import invitation_token
+
+    client.post(f"/coordinate/invitation/{invitation_token(invitation)}/", {"answer": "accept"})
+    assert Enrollment.objects.filter(course=course, user=world["b1"]).exists()  # named in the assignment
