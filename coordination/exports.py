@@ -13,8 +13,10 @@ from datetime import date
 
 from django.core.files import File
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -51,13 +53,14 @@ REPORT_PDF = "coordination.report_pdf"
 CERTIFICATES_ZIP = "coordination.certificates_zip"
 
 EXPORT_TITLES = {
-    LEARNERS_CSV: _("Danh sách người học (CSV)"),
-    LEARNERS_XLSX: _("Danh sách người học (Excel)"),
-    UNITS_CSV: _("Bảng theo đơn vị (CSV)"),
-    COURSES_CSV: _("Bảng theo khoá học (CSV)"),
-    REPORT_PDF: _("Báo cáo kết quả bồi dưỡng (PDF)"),
-    CERTIFICATES_ZIP: _("Chứng chỉ đã cấp (zip)"),
+    LEARNERS_CSV: gettext_lazy("Danh sách người học (CSV)"),
+    LEARNERS_XLSX: gettext_lazy("Danh sách người học (Excel)"),
+    UNITS_CSV: gettext_lazy("Bảng theo đơn vị (CSV)"),
+    COURSES_CSV: gettext_lazy("Bảng theo khoá học (CSV)"),
+    REPORT_PDF: gettext_lazy("Báo cáo kết quả bồi dưỡng (PDF)"),
+    CERTIFICATES_ZIP: gettext_lazy("Chứng chỉ đã cấp (zip)"),
 }
+BACK = gettext_lazy("Về trang điều phối")
 
 
 def export_queue(*, actor, kind: str, unit: OrgUnit | None, as_of: date | None, course_id: int | None):
@@ -70,7 +73,14 @@ def export_queue(*, actor, kind: str, unit: OrgUnit | None, as_of: date | None, 
         title += f" — {unit.name}"
     if as_of is not None:
         title += " — " + _("số liệu đến %(day)s") % {"day": as_of.strftime("%d/%m/%Y")}
-    return job_create(owner=actor, kind=kind, title=title, params=params)
+    return job_create(
+        owner=actor,
+        kind=kind,
+        title=title,
+        params=params,
+        back_url=reverse("coordination_dashboard"),
+        back_label=str(BACK),
+    )
 
 
 def _report_for(job, run=None):

@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -236,6 +237,8 @@ def import_upload(*, actor, filename: str, upload) -> BackgroundJob:
         kind=IMPORT_PREVIEW,
         title=_("Xem trước tệp nhập: %(name)s") % {"name": filename[:200]},
         params={"upload": stored, "filename": filename[:255]},
+        back_url=reverse("coordination_import"),
+        back_label=_("Về trang nhập danh sách"),
     )
 
 
@@ -273,6 +276,8 @@ def import_apply_start(*, actor, preview: BackgroundJob) -> BackgroundJob:
             title=_("Áp dụng tệp nhập: %(name)s") % {"name": preview.result.get("filename", "")[:200]},
             params={"preview": preview.pk},
             total=len(preview.result.get("rows", [])),
+            back_url=reverse("coordination_dashboard"),
+            back_label=_("Về trang điều phối"),
         )
         BackgroundJob.objects.filter(pk=preview.pk).update(result={**preview.result, "applied_by_job": job.pk})
     return job

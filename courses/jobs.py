@@ -16,13 +16,15 @@ ASSIGNMENT_APPLY = "courses.assignment_apply"
 PROGRESS_RECOMPUTE = "courses.progress_recompute"
 
 
-def assignment_apply_queue(*, actor, assignment: Assignment):
+def assignment_apply_queue(*, actor, assignment: Assignment, back_url: str = "", back_label: str = ""):
     """Queue the enrolment of an assignment's learners (after the surrounding transaction commits)."""
     return job_create(
         owner=actor,
         kind=ASSIGNMENT_APPLY,
         title=_("Ghi danh theo đợt giao “%(title)s”") % {"title": assignment.title},
         params={"assignment": assignment.pk},
+        back_url=back_url,
+        back_label=back_label,
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,7 +91,12 @@ def assignment_new(request):
                 assignment = assignment_create(
                     actor=request.user, users=emails.members, invitees=len(emails.others), apply=False, **data
                 )
-                job = assignment_apply_queue(actor=request.user, assignment=assignment)
+                job = assignment_apply_queue(
+                    actor=request.user,
+                    assignment=assignment,
+                    back_url=reverse("coordination_dashboard"),
+                    back_label=_("Về trang điều phối"),
+                )
                 invitations_queue(actor=request.user, emails=emails.others, unit=emails.unit, assignment=assignment)
         except AssignmentError as error:
             form.add_error(None, str(error))

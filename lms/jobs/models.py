@@ -42,6 +42,8 @@ class BackgroundJob(models.Model):
     file = models.CharField(max_length=255, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    back_url = models.CharField(max_length=255, blank=True)
+    back_label = models.CharField(max_length=100, blank=True)
     claim = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

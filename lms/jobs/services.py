@@ -53,12 +53,28 @@ class JobLost(Exception):
 # --- Create and publish ------------------------------------------------------------------------
 
 
-def job_create(*, owner, kind: str, title: str, params: dict[str, Any] | None = None, total: int = 0) -> BackgroundJob:
-    """Store a queued job and publish it after the surrounding transaction commits."""
+def job_create(
+    *,
+    owner,
+    kind: str,
+    title: str,
+    params: dict[str, Any] | None = None,
+    total: int = 0,
+    back_url: str = "",
+    back_label: str = "",
+) -> BackgroundJob:
+    """Store a queued job and publish it after the surrounding transaction commits. ``back_url``
+    and ``back_label`` give the job page its way back (e.g. to the coordinator's dashboard)."""
     if job_kind(kind) is None:
         raise ValueError(f"unknown job kind {kind!r}")
     job = BackgroundJob.objects.create(
-        kind=kind, owner=owner, title=title[:255], params=params or {}, progress_total=total
+        kind=kind,
+        owner=owner,
+        title=title[:255],
+        params=params or {},
+        progress_total=total,
+        back_url=back_url[:255],
+        back_label=back_label[:100],
     )
     transaction.on_commit(partial(job_enqueue, job_id=job.pk), robust=True)
     return job

@@ -29,7 +29,9 @@ def login(page, base, email):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_assign_learner_sees_deadline_report_moves_to_completed_and_export_opens(page, live_server, admin_user):
+def test_assign_learner_sees_deadline_report_moves_to_completed_and_export_opens(
+    page, live_server, admin_user, celery_worker_process
+):
     from django.utils import timezone
 
     site_home_ensure()
@@ -51,6 +53,9 @@ def test_assign_learner_sees_deadline_report_moves_to_completed_and_export_opens
     page.get_by_label("Đơn vị (gồm đơn vị trực thuộc)").select_option(label="Xã Tiên Du (09325)")
     page.get_by_label("Hạn hoàn thành (dd/mm/yyyy)").fill("31/12/2099")
     page.get_by_role("button", name="Giao").click()
+    page.wait_for_url(re.compile(r".*/jobs/\d+/$"))  # the worker enrols the learners; the page follows it
+    page.get_by_text("Đã xong").wait_for(timeout=120_000)
+    page.get_by_role("link", name="Về trang điều phối").click()
     page.wait_for_url(base + "/coordinate/")
     assert page.locator('[data-status="not_started"]').filter(has_text="Dịch vụ công trực tuyến").count() == 1
 
@@ -64,9 +69,13 @@ def test_assign_learner_sees_deadline_report_moves_to_completed_and_export_opens
     login(page, base, coordinator.email)
     page.goto(base + "/coordinate/")
     assert page.locator('[data-status="completed"]').count() == 1
+    page.get_by_role("button", name="Tải Excel").click()
+    page.wait_for_url(re.compile(r".*/jobs/\d+/$"))
+    link = page.get_by_role("link", name=re.compile(r"^Tải hocso-hoc-vien-\d{8}\.xlsx$"))
+    link.wait_for(timeout=120_000)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Tải Excel").click()
-    assert download.value.suggested_filename == "hocso-bao-cao-hoc-vien.xlsx"
+        link.click()
+    assert re.fullmatch(r"hocso-hoc-vien-\d{8}\.xlsx", download.value.suggested_filename)
     with open(download.value.path(), "rb") as handle:
         sheet = load_workbook(io.BytesIO(handle.read())).active
     rows = list(sheet.iter_rows(values_only=True))

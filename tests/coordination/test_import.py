@@ -239,7 +239,10 @@ def test_a_large_file_is_checked_and_applied_by_the_worker(client, admin_user, c
     client.post(job_url)
     assert wait_for(
         lambda: BackgroundJob.objects.filter(kind="coordination.import_apply", status="done").exists(), timeout=180
-    ), celery_worker_process.log_text()[-2000:]
+    ), (
+        list(BackgroundJob.objects.values_list("kind", "status", "message", "error")),
+        celery_worker_process.log_text()[-3000:],
+    )
     assert User.objects.filter(email__startswith="lon").count() == 320
     assert MembershipInvitation.objects.filter(email__startswith="lon").count() == 320
     assert "Tệp này đã được áp dụng." in client.get(job_url).content.decode()
