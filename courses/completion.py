@@ -34,6 +34,9 @@ CompletionHook = Callable[[Completion], None]
 
 lesson_rules: dict[str, LessonRule] = {}
 completion_hooks: dict[str, CompletionHook] = {}
+# Optional set-based versions of completion hooks, for completions in bulk (a publish that
+# completes thousands of enrolments): ``batch(completions)`` instead of one call per completion.
+completion_batch_hooks: dict[str, Callable[[list[Completion]], None]] = {}
 
 
 def register_lesson_rule(name: str, rule: LessonRule) -> None:
@@ -41,11 +44,15 @@ def register_lesson_rule(name: str, rule: LessonRule) -> None:
     lesson_rules[name] = rule
 
 
-def register_completion_hook(name: str, hook: CompletionHook) -> None:
+def register_completion_hook(
+    name: str, hook: CompletionHook, *, batch: Callable[[list[Completion]], None] | None = None
+) -> None:
     completion_hooks[name] = hook
+    if batch is not None:
+        completion_batch_hooks[name] = batch
 
 
 def unregister(name: str) -> None:
     """Remove a registration (tests that register a recorder clean up with it)."""
-    for registry in (lesson_rules, completion_hooks):
+    for registry in (lesson_rules, completion_hooks, completion_batch_hooks):
         registry.pop(name, None)

@@ -7,6 +7,7 @@ completes a course exactly once and calls the completion hooks once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -247,40 +248,104 @@ def _run_hooks(event: completion.Completion) -> None:
         hook(event)
 
 
+def _run_hooks_many(events: list[completion.Completion]) -> None:
+    """Completion hooks for many completions: a hook's set-based version when it has one."""
+    if not events:
+        return
+    for name, hook in completion.completion_hooks.items():
+        batch = completion.completion_batch_hooks.get(name)
+        if batch is not None:
+            batch(events)
+        else:
+            for event in events:
+                hook(event)
+
+
 @transaction.atomic
 def course_progress_recompute(*, course: CoursePage) -> int:
-    """Recompute progress of every enrolment not yet complete (after a publish).
+    """Recompute progress of every enrolment not yet complete (after a publish), set-based.
 
-    A completed enrolment is never touched: editing a course never revokes a
-    completion. A required lesson added later lowers only unfinished progress;
-    removing one may complete an enrolment (hooks run as usual). Returns the
-    number of enrolments whose progress changed.
+    A completed enrolment is never touched: editing a course never revokes a completion. A required
+    lesson added later lowers only unfinished progress; removing one may complete enrolments — in
+    bulk, with the completion hooks' set-based versions (certificates). A constant number of queries
+    per chunk of enrolments. Returns the number of enrolments whose progress changed.
     """
     outline = course_outline(course)
     required = set(outline.required_ids)
-    open_enrollments = list(Enrollment.objects.select_for_update().filter(course=course, completed_at__isnull=True))
+    open_rows = list(
+        Enrollment.objects.select_for_update()
+        .filter(course=course, completed_at__isnull=True)
+        .values_list("pk", "progress_pct", "status")
+    )
     done_counts = dict(
         LessonProgress.objects.filter(
-            enrollment__in=open_enrollments, completed_at__isnull=False, lesson_id__in=required
+            enrollment__course=course,
+            enrollment__completed_at__isnull=True,
+            completed_at__isnull=False,
+            lesson_id__in=required,
         )
         .values_list("enrollment_id")
         .annotate(n=Count("id"))
     )
-    changed = []
-    for enrollment in open_enrollments:
-        done = done_counts.get(enrollment.pk, 0)
-        if required and done == len(required) and enrollment.status == EnrollmentStatus.ACTIVE:
-            completed_ids = set(
-                LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list(
-                    "lesson_id", flat=True
-                )
-            )
-            _enrollment_refresh(enrollment, list(required), completed_ids)
-            changed.append(enrollment)
+    by_pct: dict[int, list[int]] = defaultdict(list)
+    to_complete = []
+    for pk, pct, status in open_rows:
+        done = done_counts.get(pk, 0)
+        if required and done == len(required) and status == EnrollmentStatus.ACTIVE:
+            to_complete.append(pk)
             continue
-        pct = round(100 * done / len(required)) if required else 0
-        if pct != enrollment.progress_pct:
-            enrollment.progress_pct = pct
-            changed.append(enrollment)
-    Enrollment.objects.bulk_update([e for e in changed if e.completed_at is None], ["progress_pct"])
-    return len(changed)
+        new_pct = round(100 * done / len(required)) if required else 0
+        if new_pct != pct:
+            by_pct[new_pct].append(pk)
+    for pct, pks in by_pct.items():  # at most 101 distinct values: one UPDATE each
+        for start in range(0, len(pks), BULK_CHUNK):
+            Enrollment.objects.filter(pk__in=pks[start : start + BULK_CHUNK]).update(progress_pct=pct)
+    enrollments_complete(ids=to_complete)
+    return sum(len(pks) for pks in by_pct.values()) + len(to_complete)
+
+
+BULK_CHUNK = 5000
+
+
+def enrollments_complete(*, ids: list[int]) -> list[Enrollment]:
+    """Complete many open enrolments at once (in the caller's transaction): one UPDATE per chunk,
+    the completion hooks in bulk, then any learning path now complete. Idempotent."""
+    now = timezone.now()
+    completed: list[Enrollment] = []
+    for start in range(0, len(ids), BULK_CHUNK):
+        chunk = ids[start : start + BULK_CHUNK]
+        open_ids = list(Enrollment.objects.filter(pk__in=chunk, completed_at__isnull=True).values_list("pk", flat=True))
+        Enrollment.objects.filter(pk__in=open_ids).update(
+            completed_at=now, status=EnrollmentStatus.COMPLETED, progress_pct=100
+        )
+        completed += list(Enrollment.objects.filter(pk__in=open_ids).select_related("user", "course"))
+    _run_hooks_many([completion.Completion(kind="course", user=e.user, enrollment=e) for e in completed])
+    _complete_paths_for_many(completed)
+    return completed
+
+
+def _complete_paths_for_many(enrollments: list[Enrollment]) -> None:
+    """Learning paths completed by these completions: a few queries per path, not per learner."""
+    by_course: dict[int, set[int]] = defaultdict(set)
+    for enrollment in enrollments:
+        by_course[enrollment.course_id].add(enrollment.user_id)
+    for course_id, user_ids in by_course.items():
+        for link in LearningPathCourse.objects.filter(course_id=course_id).select_related("path"):
+            course_ids = set(LearningPathCourse.objects.filter(path=link.path).values_list("course_id", flat=True))
+            done = (
+                Enrollment.objects.filter(user_id__in=user_ids, course_id__in=course_ids, completed_at__isnull=False)
+                .values("user_id")
+                .annotate(n=Count("course_id", distinct=True))
+                .filter(n=len(course_ids))
+                .values_list("user_id", flat=True)
+            )
+            already = set(
+                PathCompletion.objects.filter(path=link.path, user_id__in=user_ids).values_list("user_id", flat=True)
+            )
+            fresh = [uid for uid in done if uid not in already]
+            PathCompletion.objects.bulk_create(
+                [PathCompletion(user_id=uid, path=link.path, completed_at=timezone.now()) for uid in fresh],
+                ignore_conflicts=True,
+            )
+            created = PathCompletion.objects.filter(path=link.path, user_id__in=fresh).select_related("user", "path")
+            _run_hooks_many([completion.Completion(kind="path", user=pc.user, path_completion=pc) for pc in created])
