@@ -16,6 +16,4 @@ def audit_entries_about_user(*, user) -> QuerySet[AuditEntry]:
 
     user_type = ContentType.objects.get_for_model(user, for_concrete_model=True)
     about = Q(target_type=user_type, target_id=str(user.pk)) | Q(subject=user)
-    return AuditEntry.objects.filter(Q(actor=user) | about).order_by(
-        "at", "id"
-    )
+    return AuditEntry.objects.filter(Q(actor=user) | about).order_by("at", "id")
