@@ -41,6 +41,20 @@ def test_valid_certificate_shows_only_the_four_fields_and_the_fingerprint(client
     assert data["issued_on"] == timezone.localdate(issued.issued_at).isoformat()
 
 
+def test_verification_page_explains_how_to_check_the_pdf(client, issued, settings):
+    body = verify(client, issued.code_display).content.decode()
+    assert "Cách kiểm tra một tệp chứng chỉ (PDF)" in body
+    assert "Họ tên và khoá học đúng là những gì trang này hiển thị" in body
+    assert "Signature Panel" in body and "đã được chứng nhận (certified) và không bị thay đổi" in body
+    assert "dấu vân tay SHA-256 phải trùng" in body and issued.issuer_key.fingerprint_display in body
+    assert "Mọi thay đổi sau khi ký" in body and "làm chữ ký không còn hợp lệ" in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = verify(client, issued.code_display).content.decode()
+    assert "How to check a certificate file (PDF)" in english
+    assert "the document is certified and has not been modified since it was signed" in english
+    assert "Any change after signing" in english
+
+
 def test_typed_codes_are_normalised(client, issued):
     typed = issued.code_display.lower().replace("0", "o").replace("1", "l").replace("-", "")
     assert verify(client, typed, format="json").json()["status"] == "valid"
