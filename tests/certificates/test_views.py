@@ -161,6 +161,18 @@ def test_who_may_revoke_and_reissue(client, issued, scoped, admin_user):
     assert new.status == CertificateStatus.REVOKED and new.revoked_by == admin_user
 
 
+def test_only_administrators_see_the_name_correction_link(client, issued, scoped, admin_user):
+    inside, _outside = scoped
+    link = f'href="/admin/people/{issued.user_id}/name/"'
+    client.force_login(admin_user)
+    assert link in client.get("/certificates/manage/").content.decode()
+    assert link in client.get(f"/certificates/{issued.code_display}/manage/").content.decode()
+    client.force_login(inside)
+    assert link not in client.get("/certificates/manage/").content.decode()
+    assert link not in client.get(f"/certificates/{issued.code_display}/manage/").content.decode()
+    assert client.get(f"/admin/people/{issued.user_id}/name/").status_code == 403
+
+
 def test_path_completion_gets_its_own_certificate(nhung, course):
     from courses.models import LearningPathCourse, LearningPathPage
     from tests.factories import make_catalogue
