@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.audit.services import audit_record
+from lms.audit.services import audit_changes, audit_record
 from lms.orgunits.selectors import membership_confirmed
 from lms.text import normalize_nfc
 from quizzes.selectors import course_final_score
@@ -267,22 +267,38 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
     reason = normalize_nfc(reason).strip()
     if not reason:
         raise CertificateError(_("Cần ghi lý do thu hồi."))
-    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    locked = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
     if locked.status not in (CertificateStatus.ISSUED, CertificateStatus.EXPIRED):
         raise CertificateError(_("Chỉ thu hồi được chứng chỉ đã cấp."))
+    old_status = locked.status
     locked.status = CertificateStatus.REVOKED
     locked.revoked_at = timezone.now()
     locked.revoked_by = actor
     locked.revoked_reason = reason
     locked.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
-    audit_record(actor=actor, action="certificate.revoke", target=locked, reason=reason, data={"code": locked.code})
+    audit_record(
+        actor=actor,
+        action="certificate.revoke",
+        target=locked,
+        subject=locked.user,
+        reason=reason,
+        data={"code": locked.code, "changes": audit_changes({"status": old_status}, {"status": locked.status})},
+    )
     return locked
 
 
 @transaction.atomic
 def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Certificate:
-    """Issue a new certificate from the learner's current data (e.g. a corrected name);
-    the old one becomes ``superseded`` and its verification links to the new one."""
+    """Issue a new certificate from the learner's current data; the old one becomes
+    ``superseded`` and its verification links to the new one.
+
+    The new certificate freezes the *account's* current full name (and unit, course
+    title, completion date; the score stays the original's): nothing typed here can
+    change what is printed. A wrong name is first corrected by an administrator
+    (``lms.accounts.services.user_name_correct``, with a reason, audited), then the
+    certificate is reissued. The audit entry names the person (``subject``) and
+    records old → new code and frozen full name.
+    """
     reason = normalize_nfc(reason).strip()
     if not reason:
         raise CertificateError(_("Cần ghi lý do cấp lại."))
@@ -304,8 +320,17 @@ def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Cert
         actor=actor,
         action="certificate.reissue",
         target=locked,
+        subject=locked.user,
         reason=reason,
-        data={"old": locked.code, "new": new.code},
+        data={
+            "old": locked.code,
+            "new": new.code,
+            "full_name": frozen["full_name"],
+            "changes": audit_changes(
+                {"code": locked.code, "full_name": locked.frozen.get("full_name")},
+                {"code": new.code, "full_name": frozen["full_name"]},
+            ),
+        },
     )
     transaction.on_commit(partial(certificate_enqueue, certificate_id=new.pk), robust=True)
     return new

@@ -1,4 +1,9 @@
-"""PAdES B-B signatures with pyHanko, and the issuer's key material.
+"""PAdES B-B certification signatures with pyHanko, and the issuer's key material.
+
+Every certificate carries a *certification* (author) signature with DocMDP
+permission "no changes allowed": any later incremental update — a changed name,
+an added annotation or page content — makes validators (pyHanko, Adobe Acrobat
+Reader) report the document as modified, not merely "signed, then extended".
 
 The signer is built once per process from the PKCS#12 named in settings and
 keeps the parsed private key: pyHanko 0.38's ``SimpleSigner`` re-parses the key
@@ -118,7 +123,12 @@ def _load(path: Path, source: tuple) -> IssuerSigner:
 
 
 def pdf_sign(pdf: bytes, *, issuer: IssuerSigner, reason: str = "", location: str = "") -> bytes:
-    """Sign ``pdf`` PAdES B-B (SubFilter ETSI.CAdES.detached) as an incremental update."""
+    """Certify ``pdf`` PAdES B-B (SubFilter ETSI.CAdES.detached) as an incremental update.
+
+    The signature is a certification signature (``/Perms /DocMDP``) whose transform
+    allows no changes (``/P 1``); ``pdf`` must not be signed already (a certification
+    signature has to be the first one).
+    """
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name="HocSoSignature",
@@ -126,6 +136,8 @@ def pdf_sign(pdf: bytes, *, issuer: IssuerSigner, reason: str = "", location: st
         md_algorithm="sha256",
         reason=reason or None,
         location=location or None,
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
     out = io.BytesIO()
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("search/", course_views.search, name="search"),
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("admin/", include("lms.accounts.admin_urls")),  # answers 403 itself, so before Wagtail's wrapper
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

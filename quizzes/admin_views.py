@@ -63,7 +63,18 @@ class QuizReportView(WagtailAdminTemplateMixin, TemplateView):
             response.write("\ufeff")
             writer = csv.writer(response)
             writer.writerow(
-                ["email", "họ và tên", "lần", "trạng thái", "bắt đầu", "nộp", "thời gian (giây)", "điểm (%)", "đạt"]
+                [
+                    "email",
+                    "họ và tên",
+                    "lần",
+                    "trạng thái",
+                    "bắt đầu",
+                    "nộp",
+                    "thời gian (giây)",
+                    "điểm (%)",
+                    "đạt",
+                    "đợt",
+                ]
             )
             for a in self._attempts():
                 writer.writerow(
@@ -77,6 +88,7 @@ class QuizReportView(WagtailAdminTemplateMixin, TemplateView):
                         a.duration_seconds or "",
                         a.score_pct,
                         "có" if a.passed else "không",
+                        a.cycle,
                     ]
                 )
             return response

@@ -5,6 +5,7 @@ def attempt_rows(user) -> list[dict]:
     return [
         {
             "quiz": attempt.quiz.title,
+            "cycle": attempt.cycle,
             "number": attempt.number,
             "state": attempt.state,
             "started_at": attempt.started_at,

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from courses.selectors import course_for_lesson, enrollment_current
+
 from . import grading
 from .models import (
     Attempt,
@@ -22,24 +24,38 @@ from .models import (
 )
 
 
+def attempt_cycle_for(*, quiz: QuizPage, user) -> int:
+    """The enrolment cycle an attempt at ``quiz`` belongs to now: the cycle of the learner's
+    current enrolment in the quiz's course, or 1 without one (an editor trying the quiz)."""
+    course = course_for_lesson(quiz)
+    enrollment = enrollment_current(user=user, course=course) if course is not None else None
+    return enrollment.cycle if enrollment is not None else 1
+
+
 @dataclass
 class QuizLearnerState:
-    attempts: list[Attempt]
+    attempts: list[Attempt]  # of the current cycle
     in_progress: Attempt | None
     grade: object
     attempts_left: int | None
+    cycle: int = 1
+    earlier: list[Attempt] = field(default_factory=list)  # of earlier cycles, still reviewable
 
 
 def quiz_learner_state(*, quiz: QuizPage, user) -> QuizLearnerState:
     if not user.is_authenticated:
         return QuizLearnerState([], None, None, None)
-    attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+    cycle = attempt_cycle_for(quiz=quiz, user=user)
+    every = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("cycle", "number"))
+    attempts = [a for a in every if a.cycle == cycle]
     in_progress = next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None)
     left = None
     if quiz.max_attempts:
         override = QuizOverride.objects.filter(quiz=quiz, user=user).first()
         left = max(0, quiz.max_attempts + (override.extra_attempts if override else 0) - len(attempts))
-    return QuizLearnerState(attempts, in_progress, quiz_grade_for_user(quiz=quiz, user=user), left)
+    grade = quiz_grade_for_user(quiz=quiz, user=user, cycle=cycle)
+    earlier = [a for a in every if a.cycle < cycle]
+    return QuizLearnerState(attempts, in_progress, grade, left, cycle=cycle, earlier=earlier)
 
 
 @dataclass
@@ -164,18 +180,16 @@ def attempt_review(*, attempt: Attempt, now=None) -> tuple[dict[str, bool], list
 
 def course_final_score(*, enrollment) -> object:
     """The learner's grade on the last quiz of the enrolment's course (by that quiz's grading
-    method, attempts of this enrolment only), or None when the course has no quiz."""
+    method, attempts of this enrolment's cycle only), or None when the course has no quiz."""
     quiz = QuizPage.objects.live().descendant_of(enrollment.course).order_by("-path").first()
     if quiz is None:
         return None
-    return quiz_grade_for_user(quiz=quiz, user=enrollment.user, since=enrollment.started_at)
+    return quiz_grade_for_user(quiz=quiz, user=enrollment.user, cycle=enrollment.cycle)
 
 
-def quiz_grade_for_user(*, quiz: QuizPage, user, since=None) -> Decimal | None:
-    """The learner's quiz grade by the quiz's grading method (graded attempts only)."""
-    attempts = Attempt.objects.filter(quiz=quiz, user=user, state=AttemptState.GRADED).order_by("number")
-    if since is not None:
-        attempts = attempts.filter(started_at__gte=since)
+def quiz_grade_for_user(*, quiz: QuizPage, user, cycle: int) -> Decimal | None:
+    """The learner's quiz grade in one enrolment cycle by the quiz's grading method (graded attempts only)."""
+    attempts = Attempt.objects.filter(quiz=quiz, user=user, cycle=cycle, state=AttemptState.GRADED).order_by("number")
     scores = [a.score_pct for a in attempts]
     if not scores:
         return None
@@ -194,7 +208,7 @@ def quiz_lesson_rule(*, lesson, enrollment) -> str | None:
     quiz = QuizPage.objects.filter(pk=lesson.pk).first()
     if quiz is None:
         return None
-    grade = quiz_grade_for_user(quiz=quiz, user=enrollment.user, since=enrollment.started_at)
+    grade = quiz_grade_for_user(quiz=quiz, user=enrollment.user, cycle=enrollment.cycle)
     if grade is None or grade < quiz.pass_mark_pct:
         return _("Bạn cần đạt bài kiểm tra (từ %(mark)s%%) để hoàn thành bài này.") % {"mark": quiz.pass_mark_pct}
     return None

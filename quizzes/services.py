@@ -34,6 +34,7 @@ from .models import (
 )
 from .models.bank import QuestionChoice
 from .payloads import payload_from_question, payload_validate, question_fields_from_payload
+from .selectors import attempt_cycle_for
 
 # A request that reaches the server this close after the deadline still counts (clock skew, network).
 DEADLINE_TOLERANCE = timedelta(seconds=0)
@@ -112,12 +113,25 @@ def attempt_deadline(quiz: QuizPage, started_at, override: QuizOverride | None):
 def attempt_start(*, user, quiz: QuizPage, now=None) -> Attempt:
     """Start an attempt, or return the one in progress (resume after a lost connection).
 
+    The attempt belongs to the cycle of the learner's current enrolment in the
+    quiz's course (``attempt_cycle_for``; 1 without an enrolment). Numbering, the
+    attempt limit (with overrides), the delay and the one-in-progress rule count
+    only that cycle's attempts; an attempt left in progress in an earlier cycle
+    is abandoned (it can no longer count).
+
     Freezes the random selection, the question and option order, the pages
     and the question versions. Raises ``QuizError`` when the quiz is closed,
     attempts are used up, or the delay between attempts has not passed.
     """
     now = now or timezone.now()
-    current = Attempt.objects.select_for_update().filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
+    cycle = attempt_cycle_for(quiz=quiz, user=user)
+    open_attempts = Attempt.objects.select_for_update().filter(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS)
+    current = None
+    for attempt in open_attempts:
+        if attempt.cycle < cycle:
+            _abandon(attempt, now)
+        elif attempt.cycle == cycle:
+            current = attempt
     if current is not None:
         _apply_overdue(current, now)
         if current.state == AttemptState.IN_PROGRESS:
@@ -126,7 +140,8 @@ def attempt_start(*, user, quiz: QuizPage, now=None) -> Attempt:
         raise QuizError(_("Bài kiểm tra chưa mở."))
     if quiz.close_at and now >= quiz.close_at:
         raise QuizError(_("Bài kiểm tra đã đóng."))
-    previous = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    every = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("cycle", "number"))
+    previous = [attempt for attempt in every if attempt.cycle == cycle]
     override = _override(quiz, user)
     allowed = quiz.max_attempts + (override.extra_attempts if override else 0) if quiz.max_attempts else 0
     if allowed and len(previous) >= allowed:  # abandoned attempts count too, as in Moodle
@@ -138,19 +153,20 @@ def attempt_start(*, user, quiz: QuizPage, now=None) -> Attempt:
                 _("Bạn có thể làm lại sau %(time)s.")
                 % {"time": timezone.localtime(ready_at).strftime("%H:%M %d/%m/%Y")}
             )
-    layout = _layout(quiz, user, previous)
+    layout = _layout(quiz, user, every)  # questions seen least over every cycle come first
     try:
         with transaction.atomic():
             return Attempt.objects.create(
                 user=user,
                 quiz=quiz,
+                cycle=cycle,
                 number=(previous[-1].number + 1) if previous else 1,
                 layout=layout,
                 started_at=now,
                 deadline=attempt_deadline(quiz, now, override),
             )
     except IntegrityError:  # a parallel start won the race: resume it
-        return Attempt.objects.get(user=user, quiz=quiz, state=AttemptState.IN_PROGRESS)
+        return Attempt.objects.get(user=user, quiz=quiz, cycle=cycle, state=AttemptState.IN_PROGRESS)
 
 
 def _layout(quiz: QuizPage, user, previous: list[Attempt]) -> dict:

@@ -30,7 +30,7 @@ def graded_attempts(*, quiz: QuizPage):
     return (
         Attempt.objects.filter(quiz=quiz, state=AttemptState.GRADED)
         .select_related("user")
-        .order_by("user_id", "number")
+        .order_by("user_id", "cycle", "number")
     )
 
 

@@ -38,3 +38,19 @@ class EditorRoleGrantForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Lý do thu hồi"), max_length=500)
+
+
+class NameCorrectionForm(forms.Form):
+    """What ``user_name_correct`` needs; the service validates again (and decides)."""
+
+    full_name = forms.CharField(
+        label=_("Họ và tên đúng"), max_length=User._meta.get_field("full_name").max_length, required=False
+    )
+    reason = forms.CharField(
+        label=_("Lý do / căn cứ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Ví dụ: theo đề nghị của người học ngày 05/03/2026, đã đối chiếu giấy tờ tuỳ thân (không ghi số giấy tờ)."
+        ),
+    )

@@ -1,12 +1,15 @@
-"""Administrators grant and withdraw coordinator scopes and editor roles here."""
+"""Administrators grant and withdraw coordinator scopes and editor roles, and correct names, here."""
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.orgunits.models import CoordinatorScope
@@ -14,9 +17,10 @@ from lms.orgunits.selectors import coordinator_scopes_all
 from lms.orgunits.services import coordinator_scope_grant, coordinator_scope_withdraw
 from lms.permissions import AdministratorRequiredMixin
 
-from .admin_forms import CoordinatorScopeGrantForm, EditorRoleGrantForm, WithdrawForm
+from .admin_forms import CoordinatorScopeGrantForm, EditorRoleGrantForm, NameCorrectionForm, WithdrawForm
 from .models import User
-from .services import EDITORS_GROUP, editor_role_grant, editor_role_withdraw
+from .selectors import name_corrections_of
+from .services import EDITORS_GROUP, editor_role_grant, editor_role_withdraw, user_name_correct
 
 
 class RolesView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -89,3 +93,52 @@ class EditorWithdrawView(AdministratorRequiredMixin, TemplateView):
             editor_role_withdraw(actor=request.user, user=user, reason=form.cleaned_data["reason"])
             messages.success(request, _("Đã thu hồi vai trò biên tập viên."))
         return redirect(reverse("lms_roles"))
+
+
+class NameCorrectView(LoginRequiredMixin, AdministratorRequiredMixin, WagtailAdminTemplateMixin, FormView):
+    """Correct a person's full name (``user_name_correct``): a reason is required, the change is audited.
+
+    Routed outside Wagtail's admin wrapper (``admin_urls``) so that anyone but an
+    administrator gets a plain 403 (an anonymous visitor: the login page).
+    """
+
+    template_name = "accounts/admin/name_correct.html"
+    form_class = NameCorrectionForm
+    page_title = gettext_lazy("Sửa họ tên")
+    header_icon = "user"
+
+    @cached_property
+    def person(self) -> User:  # looked up after the permission check in dispatch
+        return get_object_or_404(User, pk=self.kwargs["user_id"])
+
+    def get_page_subtitle(self):
+        return self.person.email
+
+    def get_initial(self):
+        return {"full_name": self.person.full_name}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(person=self.person, corrections=name_corrections_of(user=self.person))
+        return context
+
+    def form_valid(self, form):
+        try:
+            user_name_correct(
+                actor=self.request.user,
+                user=self.person,
+                full_name=form.cleaned_data["full_name"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "Đã sửa họ tên thành “%(name)s”. Chứng chỉ đã cấp vẫn mang họ tên cũ cho đến khi được cấp lại "
+                "(Quản lý chứng chỉ)."
+            )
+            % {"name": self.person.full_name},
+        )
+        return redirect("lms_name_correct", user_id=self.person.pk)

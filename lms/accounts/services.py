@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission, Page
 
-from lms.audit.services import audit_record
+from lms.audit.services import audit_changes, audit_record
 from lms.orgunits.models import CoordinatorScope, OrgUnit
 from lms.orgunits.services import membership_declare
+from lms.text import normalize_nfc
 
 from .models import User
 
@@ -29,6 +32,53 @@ def profile_update(*, user: User, data: dict, unit: OrgUnit | None) -> User:
     if unit is not None:
         membership_declare(user=user, unit=unit)
     return user
+
+
+@transaction.atomic
+def user_name_correct(*, actor: User, user: User, full_name: str, reason: str) -> User:
+    """An administrator corrects a person's full name, with a reason; audited old → new.
+
+    Only administrators (active superusers) may: anyone else gets ``PermissionDenied``.
+    The name is NFC-normalised and must be non-empty, within the model field's length
+    and different from the current one; the reason is required. Bad input raises
+    ``ValidationError`` (keyed by field, Vietnamese messages) and changes nothing.
+    Certificates already issued keep the name frozen in them until they are reissued.
+    """
+    if not (actor is not None and actor.is_active and actor.is_superuser):
+        raise PermissionDenied
+    name = normalize_nfc(full_name)
+    reason = normalize_nfc(reason)
+    errors: dict[str, list] = {}
+    if not reason:
+        errors["reason"] = [_("Cần ghi lý do sửa họ tên.")]
+    field = User._meta.get_field("full_name")
+    if not name:
+        errors["full_name"] = [_("Cần nhập họ và tên.")]
+    else:
+        try:
+            field.run_validators(name)
+        except ValidationError as error:
+            errors["full_name"] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.anonymised_at is not None:
+        raise ValidationError(_("Tài khoản đã bị xoá: không sửa được họ tên."))
+    old = locked.full_name
+    if name == old:
+        raise ValidationError({"full_name": [_("Họ tên mới trùng với họ tên hiện tại.")]})
+    locked.full_name = name
+    locked.save(update_fields=["full_name"])
+    user.full_name = name
+    audit_record(
+        actor=actor,
+        action="account.name_correct",
+        target=locked,
+        subject=locked,
+        data={"changes": audit_changes({"full_name": old}, {"full_name": name})},
+        reason=reason,
+    )
+    return locked
 
 
 def editors_group() -> Group:

@@ -1,6 +1,12 @@
-"""Wagtail's user screens for a user model with one full name instead of first/last."""
+"""Wagtail's user screens for a user model with one full name instead of first/last.
+
+The name is entered once, when an administrator creates the account; afterwards it
+is read-only here and corrected only on the administrators' "Sửa họ tên" screen
+(``user_name_correct``: a reason, an audit entry with the old and new name).
+"""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import UserViewSet
 
@@ -25,12 +31,20 @@ class LmsUserCreationForm(FullNameMixin, UserCreationForm):
         fields = PROFILE_FIELDS
 
 
-class LmsUserEditForm(FullNameMixin, UserEditForm):
+class LmsUserEditForm(UserEditForm):
     first_name = None
     last_name = None
 
     class Meta(UserEditForm.Meta):
         fields = PROFILE_FIELDS | {"is_active"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Disabled: Django ignores a posted value and keeps the account's name.
+        field = self.fields["full_name"]
+        field.disabled = True
+        field.required = False
+        field.help_text = _("Chỉ quản trị viên sửa được họ tên, tại màn hình “Sửa họ tên” (cần ghi lý do; có nhật ký).")
 
 
 class LmsUserViewSet(UserViewSet):

@@ -21,10 +21,15 @@ class Attempt(models.Model):
     ``layout`` freezes the question versions, their order, pages and option
     orders when the attempt starts. ``sequence`` is the number the next page
     submit must carry: a stale or duplicate submit is refused.
+
+    ``cycle`` is the enrolment cycle of the quiz's course the attempt belongs to
+    (recertification starts a new one). Numbering, the attempt limit, the delay,
+    the grade and the one-in-progress rule count only the attempts of one cycle.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     quiz = models.ForeignKey("quizzes.QuizPage", on_delete=models.PROTECT, related_name="attempts")
+    cycle = models.PositiveSmallIntegerField(_("đợt học"), default=1)
     number = models.PositiveSmallIntegerField()
     state = models.CharField(max_length=16, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS)
     layout = models.JSONField()
@@ -40,15 +45,15 @@ class Attempt(models.Model):
         verbose_name = _("lượt làm bài")
         verbose_name_plural = _("lượt làm bài")
         constraints = [
-            models.UniqueConstraint(fields=["user", "quiz", "number"], name="attempt_unique_number"),
+            models.UniqueConstraint(fields=["user", "quiz", "cycle", "number"], name="attempt_unique_cycle_number"),
             models.UniqueConstraint(
-                fields=["user", "quiz"], condition=Q(state="in_progress"), name="attempt_one_in_progress"
+                fields=["user", "quiz", "cycle"], condition=Q(state="in_progress"), name="attempt_one_in_progress_cycle"
             ),
         ]
         indexes = [models.Index(fields=["quiz", "state"])]
 
     def __str__(self) -> str:
-        return f"{self.user_id} — {self.quiz_id} #{self.number}"
+        return f"{self.user_id} — {self.quiz_id} #{self.cycle}.{self.number}"
 
     @property
     def slots(self) -> list[dict]:

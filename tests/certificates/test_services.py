@@ -177,6 +177,32 @@ def test_revoke_and_reissue(issued, admin_user):
         services.certificate_reissue(actor=admin_user, certificate=revoked, reason="x")
 
 
+def test_a_reissue_after_a_name_correction_prints_the_corrected_name(issued, admin_user, client, tmp_path):
+    from lms.accounts.services import user_name_correct
+
+    from .conftest import pdftotext
+
+    corrected = "Nguyễn Thị Hồng Nhung Sửa"
+    user_name_correct(actor=admin_user, user=issued.user, full_name=corrected, reason="Theo đề nghị của người học")
+    new = services.certificate_reissue(actor=admin_user, certificate=issued, reason="Sửa họ tên")
+    assert new.frozen["full_name"] == corrected
+    new = services.certificate_issue(certificate_id=new.pk)
+    path = tmp_path / "new.pdf"
+    path.write_bytes(pdf_bytes(new))
+    assert corrected in pdftotext(path)
+    old = client.get(f"/verify/{issued.code_display}/", {"format": "json"}).json()
+    assert old["status"] == "superseded" and old["full_name"] == NAME
+    assert old["superseded_by"]["code"] == new.code_display
+    current = client.get(f"/verify/{new.code_display}/", {"format": "json"}).json()
+    assert current["status"] == "valid" and current["full_name"] == corrected
+    reissue = AuditEntry.objects.get(action="certificate.reissue")
+    assert reissue.subject == issued.user and reissue.reason == "Sửa họ tên"
+    assert reissue.data["changes"] == {"code": [issued.code, new.code], "full_name": [NAME, corrected]}
+    services.certificate_revoke(actor=admin_user, certificate=new, reason="Cấp nhầm")
+    revoke = AuditEntry.objects.get(action="certificate.revoke")
+    assert revoke.subject == issued.user and revoke.data["changes"] == {"status": ["issued", "revoked"]}
+
+
 def test_expiry_and_reminder(nhung, issuer_key):
     course = make_course("An toàn thông tin cơ bản", modules=1, lessons_per_module=1, validity_months=12)
     enrollment = complete_course(nhung, course)

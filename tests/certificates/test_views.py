@@ -43,6 +43,20 @@ def test_valid_certificate_shows_only_the_four_fields_and_the_fingerprint(client
     assert data["issued_on"] == timezone.localdate(issued.issued_at).isoformat()
 
 
+def test_verification_page_explains_how_to_check_the_pdf(client, issued, settings):
+    body = verify(client, issued.code_display).content.decode()
+    assert "Cách kiểm tra một tệp chứng chỉ (PDF)" in body
+    assert "Họ tên và khoá học đúng là những gì trang này hiển thị" in body
+    assert "Signature Panel" in body and "đã được chứng nhận (certified) và không bị thay đổi" in body
+    assert "dấu vân tay SHA-256 phải trùng" in body and issued.issuer_key.fingerprint_display in body
+    assert "Mọi thay đổi sau khi ký" in body and "làm chữ ký không còn hợp lệ" in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = verify(client, issued.code_display).content.decode()
+    assert "How to check a certificate file (PDF)" in english
+    assert "the document is certified and has not been modified since it was signed" in english
+    assert "Any change after signing" in english
+
+
 def test_typed_codes_are_normalised(client, issued):
     typed = issued.code_display.lower().replace("0", "o").replace("1", "l").replace("-", "")
     assert verify(client, typed, format="json").json()["status"] == "valid"
@@ -152,6 +166,18 @@ def test_who_may_revoke_and_reissue(client, issued, scoped, admin_user):
     client.post(f"/certificates/{new.code_display}/manage/", {"action": "revoke", "reason": "Cấp nhầm"})
     new.refresh_from_db()
     assert new.status == CertificateStatus.REVOKED and new.revoked_by == admin_user
+
+
+def test_only_administrators_see_the_name_correction_link(client, issued, scoped, admin_user):
+    inside, _outside = scoped
+    link = f'href="/admin/people/{issued.user_id}/name/"'
+    client.force_login(admin_user)
+    assert link in client.get("/certificates/manage/").content.decode()
+    assert link in client.get(f"/certificates/{issued.code_display}/manage/").content.decode()
+    client.force_login(inside)
+    assert link not in client.get("/certificates/manage/").content.decode()
+    assert link not in client.get(f"/certificates/{issued.code_display}/manage/").content.decode()
+    assert client.get(f"/admin/people/{issued.user_id}/name/").status_code == 403
 
 
 def test_path_completion_gets_its_own_certificate(nhung, course):
