@@ -12,7 +12,7 @@ class CertificatesConfig(AppConfig):
         from courses.completion import register_completion_hook  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         from . import personal_data  # noqa: PLC0415 — in ready(): app modules load after the app registry
-        from .hooks import on_completion  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from .hooks import on_completion, on_completions  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
-        register_completion_hook("certificate_request", on_completion)
+        register_completion_hook("certificate_request", on_completion, batch=on_completions)
         personal_data.register()

@@ -2,7 +2,7 @@
 
 from courses.completion import Completion
 
-from .services import certificate_request
+from .services import certificate_request, certificates_request_many
 
 
 def on_completion(completion: Completion) -> None:
@@ -12,3 +12,11 @@ def on_completion(completion: Completion) -> None:
         certificate_request(user=completion.user, enrollment=completion.enrollment)
     elif completion.kind == "path":
         certificate_request(user=completion.user, path_completion=completion.path_completion)
+
+
+def on_completions(completions: list[Completion]) -> None:
+    """The set-based version for completions in bulk (a publish completing many enrolments)."""
+    certificates_request_many(enrollments=[c.enrollment for c in completions if c.kind == "course"])
+    for completion in completions:
+        if completion.kind == "path":
+            certificate_request(user=completion.user, path_completion=completion.path_completion)

@@ -31,9 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.audit.services import audit_changes, audit_record
+from lms.orgunits.models import Membership
 from lms.orgunits.selectors import membership_confirmed
 from lms.text import normalize_nfc
-from quizzes.selectors import course_final_score
+from quizzes.selectors import course_final_score, course_final_scores
 
 from .assets import certificate_storage, issuer_key_record, template_assets
 from .codes import code_display, code_generate
@@ -61,7 +62,7 @@ def _frozen_for(*, user, enrollment=None, path_completion=None) -> dict:
         course = enrollment.course
         score = course_final_score(enrollment=enrollment)
         frozen.update(
-            score=f"{score:.2f}".rstrip("0").rstrip(".") + "%" if score is not None else None,
+            score=_score_text(score),
             course_id=course.pk,
             course_title=normalize_nfc(course.title),
             completed_on=timezone.localdate(enrollment.completed_at).isoformat(),
@@ -76,6 +77,10 @@ def _frozen_for(*, user, enrollment=None, path_completion=None) -> dict:
             validity_months=None,
         )
     return frozen
+
+
+def _score_text(score) -> str | None:
+    return f"{score:.2f}".rstrip("0").rstrip(".") + "%" if score is not None else None
 
 
 @transaction.atomic
@@ -106,6 +111,63 @@ def certificate_request(*, user, enrollment=None, path_completion=None) -> Certi
     return certificate
 
 
+@transaction.atomic
+def certificates_request_many(*, enrollments) -> list[Certificate]:
+    """``certificate_request`` for many course completions at once (a publish that completes
+    thousands of enrolments): a few queries per chunk, one insert, renders enqueued after commit.
+    Enrolments that already have a current certificate are skipped (idempotent)."""
+    enrollments = list(enrollments)
+    if not enrollments:
+        return []
+    have = set(
+        Certificate.objects.filter(enrollment__in=[e.pk for e in enrollments])
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .values_list("enrollment_id", flat=True)
+    )
+    todo = [e for e in enrollments if e.pk not in have]
+    units = dict(
+        Membership.objects.filter(
+            user_id__in={e.user_id for e in todo}, end__isnull=True, confirmed_at__isnull=False
+        ).values_list("user_id", "unit__name")
+    )
+    scores = course_final_scores(enrollments=todo)
+    fresh = [
+        Certificate(
+            code=code_generate(),
+            user=enrollment.user,
+            enrollment=enrollment,
+            kind=CertificateKind.COURSE,
+            cycle=enrollment.cycle,
+            frozen={
+                "full_name": normalize_nfc(enrollment.user.full_name or enrollment.user.email),
+                "unit": normalize_nfc(units.get(enrollment.user_id, "")),
+                "score": _score_text(scores.get(enrollment.pk)),
+                "course_id": enrollment.course_id,
+                "course_title": normalize_nfc(enrollment.course.title),
+                "completed_on": timezone.localdate(enrollment.completed_at).isoformat(),
+                "validity_months": enrollment.course.validity_months,
+                "cycle": enrollment.cycle,
+            },
+        )
+        for enrollment in todo
+    ]
+    try:
+        with transaction.atomic():
+            created = Certificate.objects.bulk_create(fresh, batch_size=1000)
+    except IntegrityError:  # a concurrent request or a code collision: one at a time, safely
+        created = [certificate_request(user=e.user, enrollment=e) for e in todo]
+    transaction.on_commit(partial(certificates_enqueue_many, ids=[c.pk for c in created]), robust=True)
+    return created
+
+
+def certificates_enqueue_many(*, ids: list[int]) -> int:
+    """Publish the render task of each certificate; what cannot be published waits for the sweeper."""
+    published = [pk for pk in ids if _publish_render(pk)]
+    for start in range(0, len(published), 1000):
+        Certificate.objects.filter(pk__in=published[start : start + 1000]).update(enqueued_at=timezone.now())
+    return len(published)
+
+
 def _certificate_create(**fields) -> Certificate | None:
     """Insert with a fresh code; ``None`` if the one-current-certificate constraint refused it."""
     for _attempt in range(5):
@@ -123,6 +185,13 @@ def _certificate_create(**fields) -> Certificate | None:
 def certificate_enqueue(*, certificate_id: int) -> bool:
     """Publish the render task. Never raises: with the broker down the certificate
     stays ``pending`` and the sweeper enqueues it again later."""
+    if not _publish_render(certificate_id):
+        return False
+    Certificate.objects.filter(pk=certificate_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def _publish_render(certificate_id: int) -> bool:
     from .tasks import certificate_render  # noqa: PLC0415 — tasks.py imports this module
 
     try:
@@ -131,7 +200,6 @@ def certificate_enqueue(*, certificate_id: int) -> bool:
     except Exception as exc:  # any broker error: the database row is the source of truth
         logger.warning("Could not enqueue certificate %s (%s); the sweeper will retry", certificate_id, exc)
         return False
-    Certificate.objects.filter(pk=certificate_id).update(enqueued_at=timezone.now())
     return True
 
 

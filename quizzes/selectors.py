@@ -190,7 +190,34 @@ def course_final_score(*, enrollment) -> object:
 def quiz_grade_for_user(*, quiz: QuizPage, user, cycle: int) -> Decimal | None:
     """The learner's quiz grade in one enrolment cycle by the quiz's grading method (graded attempts only)."""
     attempts = Attempt.objects.filter(quiz=quiz, user=user, cycle=cycle, state=AttemptState.GRADED).order_by("number")
-    scores = [a.score_pct for a in attempts]
+    return _grade(quiz, [a.score_pct for a in attempts])
+
+
+def course_final_scores(*, enrollments) -> dict[int, Decimal | None]:
+    """``course_final_score`` for many enrolments at once: two queries per course, not per learner."""
+    by_course: dict[int, list] = {}
+    for enrollment in enrollments:
+        by_course.setdefault(enrollment.course_id, []).append(enrollment)
+    scores: dict[int, Decimal | None] = {}
+    for members in by_course.values():
+        quiz = QuizPage.objects.live().descendant_of(members[0].course).order_by("-path").first()
+        if quiz is None:
+            scores.update(dict.fromkeys((e.pk for e in members), None))
+            continue
+        attempts: dict[tuple[int, int], list] = {}
+        for user_id, cycle, score in (
+            Attempt.objects.filter(quiz=quiz, user_id__in={e.user_id for e in members}, state=AttemptState.GRADED)
+            .order_by("number")
+            .values_list("user_id", "cycle", "score_pct")
+        ):
+            attempts.setdefault((user_id, cycle), []).append(score)
+        for enrollment in members:
+            scores[enrollment.pk] = _grade(quiz, attempts.get((enrollment.user_id, enrollment.cycle), []))
+    return scores
+
+
+def _grade(quiz: QuizPage, scores: list) -> Decimal | None:
+    """The quiz's grading method applied to the attempts' scores, in attempt order."""
     if not scores:
         return None
     method = quiz.grading_method

@@ -91,7 +91,11 @@ def job_enqueue(*, job_id: int) -> bool:
         return False
     try:
         job_run.apply_async(
-            args=[job_id], retry=False, time_limit=kind.time_limit, soft_time_limit=max(1, kind.time_limit - 30)
+            args=[job_id],
+            retry=False,
+            queue=settings.JOB_TASK_QUEUE or None,
+            time_limit=kind.time_limit,
+            soft_time_limit=max(1, kind.time_limit - 30),
         )
     except Exception as exc:  # any broker error: the row is the source of truth
         logger.warning("Could not enqueue job %s (%s); the sweeper will retry", job_id, exc)

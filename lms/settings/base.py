@@ -300,6 +300,9 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 JOB_EXPIRY_DAYS = env_int("JOB_EXPIRY_DAYS", 7)
 JOB_PREVIEW_EXPIRY_DAYS = env_int("JOB_PREVIEW_EXPIRY_DAYS", 2)
 JOB_STORAGE_ALIAS = env_str("JOB_STORAGE_ALIAS", "")
+# Queue of the job task; empty = Celery's default queue. A busy deployment gives jobs their own
+# worker (``celery worker -Q jobs``) so a long import never delays certificates or e-mails.
+JOB_TASK_QUEUE = env_str("JOB_TASK_QUEUE", "")
 CELERY_BEAT_SCHEDULE["jobs-sweep"] = {
     "task": "lms.jobs.tasks.jobs_sweep",
     "schedule": timedelta(seconds=env_int("JOB_SWEEP_SECONDS", 20)),
