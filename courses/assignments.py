@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.audit.services import audit_record, audit_record_many
+from lms.audit.services import audit_changes, audit_record, audit_record_many
 from lms.orgunits.models import Membership
 from lms.orgunits.selectors import scope_roots, subtree_filter, unit_in_scope, user_in_scope
 
@@ -213,6 +213,9 @@ def assignment_exception_set(
     _check_scope(actor, [], [user])
     if kind == ExceptionKind.EXTENSION and not due_date:
         raise AssignmentError(_("Gia hạn cần có ngày hạn mới."))
+    if kind not in ExceptionKind.values:
+        raise AssignmentError(_("Chọn gia hạn hoặc miễn."))
+    previous = AssignmentException.objects.filter(assignment=assignment, user=user).first()
     exception, _created = AssignmentException.objects.update_or_create(
         assignment=assignment,
         user=user,
@@ -222,7 +225,17 @@ def assignment_exception_set(
         actor=actor,
         action=f"assignment.{kind}",
         target=user,
-        data={"assignment_id": assignment.pk, "due_date": due_date.isoformat() if due_date else None},
+        data={
+            "assignment_id": assignment.pk,
+            "assignment": assignment.title,
+            "changes": audit_changes(
+                {
+                    "exception": previous.kind if previous else None,
+                    "due_date": previous.due_date if previous and previous.due_date else assignment.due_date,
+                },
+                {"exception": kind, "due_date": due_date or assignment.due_date},
+            ),
+        },
         reason=reason,
     )
     return exception

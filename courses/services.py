@@ -211,6 +211,7 @@ def enrollment_complete_manually(*, actor, user, course: CoursePage, note: str) 
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.completed_at is not None:
         return enrollment
+    previous_status = enrollment.status
     enrollment.completed_at = timezone.now()
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.progress_pct = 100
@@ -219,7 +220,11 @@ def enrollment_complete_manually(*, actor, user, course: CoursePage, note: str) 
         actor=actor,
         action="enrollment.manual_completion",
         target=user,
-        data={"course_id": course.pk, "enrollment_id": enrollment.pk},
+        data={
+            "course_id": course.pk,
+            "enrollment_id": enrollment.pk,
+            "changes": {"course": [None, course.title], "status": [previous_status, EnrollmentStatus.COMPLETED.value]},
+        },
         reason=note,
     )
     _run_hooks(completion.Completion(kind="course", user=user, enrollment=enrollment))

@@ -39,7 +39,7 @@ def test_administrator_grants_a_coordinator_scope_from_the_admin_screen(client, 
     assert entry.data["unit_code"] == "09325"
     # The audit log screen shows it to administrators.
     log = client.get("/admin/audit-log/")
-    assert "coordinator_scope.grant" in log.content.decode()
+    assert "Giao phạm vi điều phối" in log.content.decode()
 
 
 def test_withdrawing_a_scope_and_editor_role_is_audited(client, admin_user, units):
@@ -112,3 +112,28 @@ def test_coordinator_sees_only_learners_in_their_subtree(admin_user, units):
     assert inside in visible and outside not in visible and declared not in visible
     assert set(users_visible_to(viewer=inside)) == {inside}
     assert {inside, outside} <= set(users_visible_to(viewer=admin_user))
+
+
+def test_the_audit_log_names_actions_in_words_shows_changes_and_filters(client, admin_user, units):
+    from lms.audit.services import audit_record
+
+    learner = UserFactory(full_name="Vũ Thị Lan", email="lan@example.vn")
+    other = UserFactory(full_name="Đinh Văn Hùng")
+    audit_record(
+        actor=admin_user,
+        action="membership.transfer",
+        target=learner,
+        data={"changes": {"unit": ["Xã Gia Bình (09367)", "Xã Tiên Du (09325)"]}},
+    )
+    audit_record(
+        actor=admin_user, action="account.name_correct", target=other, data={"changes": {"full_name": ["A", "B"]}}
+    )
+    client.force_login(admin_user)
+    body = client.get("/admin/audit-log/", {"person": "lan@example"}).content.decode()
+    assert "Chuyển đơn vị" in body and "membership.transfer" not in body.split("<tbody>")[1].split("data-action")[0]
+    assert "<strong>đơn vị</strong>: Xã Gia Bình (09367) → Xã Tiên Du (09325)" in body
+    assert "Đinh Văn Hùng" not in body
+    by_action = client.get("/admin/audit-log/", {"action": "account.name_correct"}).content.decode()
+    assert "Sửa họ tên" in by_action and "Vũ Thị Lan" not in by_action
+    future = client.get("/admin/audit-log/", {"since": "01/01/2099"}).content.decode()
+    assert "Không có mục nào." in future
