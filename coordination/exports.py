@@ -1,4 +1,5 @@
-"""Exports of the coordinator's learner list: CSV streamed, XLSX in openpyxl's write-only mode.
+"""Exports of the coordinator's learner list: CSV streamed, XLSX in openpyxl's write-only mode,
+both through ``lms.tabular`` (no cell ever becomes a formula).
 
 Large XLSX exports are built by a worker into private storage (never a public media URL) and
 downloaded by their owner when ready.
@@ -13,10 +14,9 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from lms.orgunits.models import OrgUnit
+from lms.tabular import xlsx_sheet_write
 
 from .models import ExportJob
 from .selectors import coordination_report
@@ -77,17 +77,13 @@ def _day(value) -> str:
 def xlsx_write(report, handle) -> int:
     """Write the report's learner rows as XLSX to ``handle``; codes stay text. Returns the row count."""
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Học viên")
-    sheet.append(EXPORT_HEADERS)
-    count = 0
-    for values in export_rows(report):
-        code = WriteOnlyCell(sheet, value=values[2])
-        code.number_format = "@"  # text: leading zeros stay
-        sheet.append([*values[:2], code, *values[3:]])
-        count += 1
-    book.save(handle)
-    return count
+    return xlsx_sheet_write(
+        handle,
+        title="Học viên",
+        header=EXPORT_HEADERS,
+        rows=export_rows(report),
+        text_columns={EXPORT_HEADERS.index("Mã đơn vị")},  # leading zeros stay
+    )
 
 
 def export_job_run(*, job) -> None:

@@ -1,6 +1,5 @@
 """Downloads: CSV and XLSX learner lists, unit/course tables, the PDF report, certificate zips."""
 
-import csv
 import tempfile
 import zipfile
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from certificates.assets import certificate_storage
 from certificates.models import Certificate, CertificateStatus
 from lms.orgunits.selectors import members_in_scope, scope_roots
+from lms.tabular import csv_rows
 from lms.text import normalize_nfc, slugify_vi
 
 from ..exports import EXPORT_HEADERS, XLSX_TASK_LEARNERS, export_rows, export_storage, xlsx_write
@@ -23,26 +23,15 @@ from ..tasks import export_xlsx_task
 from ._common import _as_of, _coordinator_only, _int, _unit_in_scope
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def export_csv(request):
     """The learner list of the dashboard as CSV, streamed: codes stay text, Vietnamese headers."""
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
     report = coordination_report(viewer=request.user, unit=unit, as_of=_as_of(request))
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # Excel opens UTF-8 Vietnamese correctly with a BOM
-        yield writer.writerow(EXPORT_HEADERS)
-        for values in export_rows(report):
-            yield writer.writerow(values)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_rows(EXPORT_HEADERS, export_rows(report)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="hocso-bao-cao-hoc-vien.csv"'
     return response
 
@@ -53,7 +42,6 @@ def export_table_csv(request, table: str):
     _coordinator_only(request)
     unit = _unit_in_scope(request, request.GET.get("unit"))
     report = coordination_report(viewer=request.user, unit=unit, as_of=_as_of(request))
-    writer = csv.writer(_Echo())
     figures_header = ["Người học", "Đã ghi danh", "Lượt ghi danh", "Lượt hoàn thành", "Tỷ lệ (%)", "Quá hạn"]
     if table == "units":
         header = ["Mã đơn vị", "Đơn vị", *figures_header]
@@ -61,14 +49,7 @@ def export_table_csv(request, table: str):
     else:
         header = ["Khoá học", *figures_header]
         rows = [[title, *_figure_values(figures)] for title, figures in report.courses]
-
-    def lines():
-        yield "\ufeff"
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="hocso-theo-{"don-vi" if table == "units" else "khoa-hoc"}.csv"'
     )
