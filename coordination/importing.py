@@ -8,9 +8,8 @@ codes kept as text, e-mails validated; re-applying the same file changes nothing
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass
+from typing import IO
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -26,7 +25,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from courses.assignments import assignments_apply_for_user
 from lms.accounts.models import LearnerGroup, Position
@@ -34,6 +32,7 @@ from lms.audit.services import audit_record
 from lms.orgunits.models import Membership, MembershipSource
 from lms.orgunits.selectors import org_unit_by_code, unit_in_scope
 from lms.orgunits.services import membership_declare
+from lms.tabular import table_read
 from lms.text import normalize_nfc, search_key
 
 from .models import ImportJob
@@ -61,14 +60,13 @@ class RowOutcome:
     message: str = ""
 
 
-def read_table(*, filename: str, data: bytes) -> list[list[str]]:
-    """Rows of strings from a CSV (UTF-8, comma or semicolon) or XLSX file; cells kept as text."""
-    if filename.lower().endswith(".xlsx"):
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    text = data.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-    return list(csv.reader(io.StringIO(text), dialect))
+def read_table(*, filename: str, data: bytes | IO[bytes]) -> list[list[str]]:
+    """Rows of strings from a CSV (UTF-8, comma or semicolon) or XLSX upload; cells kept as text.
+
+    Read within the upload limits (``settings.UPLOAD_MAX_*``) by ``lms.tabular.table_read``; a file
+    past one, or unreadable, raises ``TableError`` (a ``ValueError``) with a message for the page.
+    """
+    return table_read(filename=filename, data_or_file=data)
 
 
 def _choice(value: str, choices) -> str | None:
@@ -157,11 +155,8 @@ def preview_rows(*, actor, table: list[list[str]]) -> list[RowOutcome]:
     return outcomes
 
 
-def import_preview(*, actor, filename: str, data: bytes) -> ImportJob:
-    try:
-        table = read_table(filename=filename, data=data)
-    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as error:
-        raise ValueError(_("Không đọc được tệp: hãy dùng CSV (UTF-8) hoặc XLSX.")) from error
+def import_preview(*, actor, filename: str, data: bytes | IO[bytes]) -> ImportJob:
+    table = read_table(filename=filename, data=data)  # TableError: nothing is saved, the page shows why
     rows = preview_rows(actor=actor, table=table)
     return ImportJob.objects.create(created_by=actor, filename=filename[:255], rows=[asdict(r) for r in rows])
 

@@ -73,7 +73,7 @@ def import_upload(request):
             error = _("Hãy chọn tệp CSV hoặc XLSX.")
         else:
             try:
-                job = import_preview(actor=request.user, filename=upload.name, data=upload.read())
+                job = import_preview(actor=request.user, filename=upload.name, data=upload)  # read within limits
             except ValueError as problem:
                 error = str(problem)
             else:

@@ -293,6 +293,16 @@ HEALTHZ_WORKER_WAIT_SECONDS = env_int("HEALTHZ_WORKER_WAIT_SECONDS", 5)
 COORDINATION_TARGET_PCT = env_int("COORDINATION_TARGET_PCT", 100)
 COORDINATION_AMBER_MARGIN_PCT = env_int("COORDINATION_AMBER_MARGIN_PCT", 20)
 
+# --- Uploads (lms/tabular) ------------------------------------------------------------
+# Every CSV/XLSX upload (the learner import) is read within these bounds and refused with a
+# message past any of them. 20,000 rows covers a district's civil servants in one file; a learner
+# row needs 6 columns and no cell 1,000 characters. An XLSX may also unpack to at most 10 × the
+# byte limit (lms/tabular/xlsx_guard.py).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 20_000)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 30)
+UPLOAD_MAX_CELL_CHARS = env_int("UPLOAD_MAX_CELL_CHARS", 1_000)
+
 # --- Reminders ---------------------------------------------------------------------
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)
 # Tests only: a pause after each sent reminder, so a worker can be killed mid-run.
