@@ -224,6 +224,11 @@ def test_unreadable_files_are_refused_with_a_clear_message(filename, data, messa
     assert str(error.value).startswith(message)
 
 
+def test_messages_follow_the_language():
+    with translation.override("en"), pytest.raises(TableError, match="more than 10 data rows"):
+        table_read(filename="a.csv", data_or_file=b"h\n" + b"x\n" * 11, limits=SMALL)
+
+
 def test_an_xlsx_with_images_and_printer_settings_is_read():
     import zipfile
 
