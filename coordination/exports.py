@@ -6,7 +6,6 @@ to private storage and only its owner downloads it. Scope is checked again when 
 
 from __future__ import annotations
 
-import csv
 import tempfile
 import zipfile
 from datetime import date
@@ -17,8 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from certificates.assets import certificate_storage
 from certificates.models import Certificate, CertificateStatus
@@ -26,6 +23,7 @@ from lms.jobs.registry import register_job_kind
 from lms.jobs.services import JobError, job_create
 from lms.orgunits.models import OrgUnit
 from lms.orgunits.selectors import members_in_scope, scope_roots, unit_in_scope
+from lms.tabular import csv_rows, xlsx_sheet_write
 from lms.text import normalize_nfc, slugify_vi
 
 from .selectors import coordination_report
@@ -131,34 +129,28 @@ def _day(value) -> str:
 
 def learners_csv_run(job, run) -> dict:
     report, _unit, as_of = _report_for(job)
-    count = 0
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as handle:
-        handle.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly with a BOM
-        writer = csv.writer(handle)
-        writer.writerow(EXPORT_HEADERS)
+    counted = {"rows": 0}
+
+    def rows():
         for values in export_rows(report, run):
-            writer.writerow(values)
-            count += 1
+            counted["rows"] += 1
+            yield values
+
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as handle:
+        handle.writelines(csv_rows(EXPORT_HEADERS, rows()))  # every cell through safe_cell
         handle.seek(0)
         run.store_file(
             File(handle.buffer), name=f"hocso-hoc-vien-{_stamp(as_of)}.csv", content_type="text/csv; charset=utf-8"
         )
-    return {"rows": count}
+    return counted
 
 
 def xlsx_write(report, handle, run=None) -> int:
-    """Write the report's learner rows as XLSX to ``handle``; codes stay text. Returns the row count."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Học viên")
-    sheet.append(EXPORT_HEADERS)
-    count = 0
-    for values in export_rows(report, run):
-        code = WriteOnlyCell(sheet, value=values[2])
-        code.number_format = "@"  # text: leading zeros stay
-        sheet.append([*values[:2], code, *values[3:]])
-        count += 1
-    book.save(handle)
-    return count
+    """Write the report's learner rows as XLSX to ``handle`` through the safe writer (text never a
+    formula); unit codes stay text, leading zeros kept. Returns the row count."""
+    return xlsx_sheet_write(
+        handle, title="Học viên", header=EXPORT_HEADERS, rows=export_rows(report, run), text_columns={2}
+    )
 
 
 def learners_xlsx_run(job, run) -> dict:
@@ -207,10 +199,7 @@ def _table_run(job, run, table: str) -> dict:
     report, _unit, as_of = _report_for(job)
     header, rows = table_rows(report, table)
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as handle:
-        handle.write("\ufeff")
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+        handle.writelines(csv_rows(header, rows))
         handle.seek(0)
         name = f"hocso-theo-{'don-vi' if table == 'units' else 'khoa-hoc'}-{_stamp(as_of)}.csv"
         run.store_file(File(handle.buffer), name=name, content_type="text/csv; charset=utf-8")

@@ -15,27 +15,22 @@ job reads and checks the file, the apply job writes everything in one transactio
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
-import zipfile
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from courses.assignments import assignments_apply_for_users
 from lms.accounts.models import LearnerGroup, Position
+from lms.accounts.validators import learner_fields_clean
 from lms.audit.services import audit_changes, audit_record, audit_record_many
 from lms.jobs.models import BackgroundJob, JobStatus
 from lms.jobs.services import JobError, job_create
@@ -43,6 +38,8 @@ from lms.jobs.storage import job_storage
 from lms.orgunits.models import MembershipSource
 from lms.orgunits.selectors import members_in_scope, org_unit_by_code, unit_in_scope
 from lms.orgunits.services import invitations_create, membership_transfer
+from lms.tabular import TableError, TableLimits, table_read
+from lms.tabular.limits import not_a_table, too_large
 from lms.text import normalize_nfc, search_key
 
 from .invitations import INVITATIONS_SEND
@@ -70,14 +67,13 @@ class RowOutcome:
     message: str = ""
 
 
-def read_table(*, filename: str, data: bytes) -> list[list[str]]:
-    """Rows of strings from a CSV (UTF-8, comma or semicolon) or XLSX file; cells kept as text."""
-    if filename.lower().endswith(".xlsx"):
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    text = data.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-    return list(csv.reader(io.StringIO(text), dialect))
+def read_table(*, filename: str, data: bytes | IO[bytes]) -> list[list[str]]:
+    """Rows of strings from a CSV (UTF-8, comma or semicolon) or XLSX upload; cells kept as text.
+
+    Read within the upload limits (``settings.UPLOAD_MAX_*``) by ``lms.tabular.table_read``; a file
+    past one, or unreadable, raises ``TableError`` (a ``ValueError``) with a message for people.
+    """
+    return table_read(filename=filename, data_or_file=data)
 
 
 def _choice(value: str, choices) -> str | None:
@@ -155,16 +151,13 @@ class _UnitLookup:
 
 
 def _row_checked(raw, columns, seen, number, units) -> tuple[dict, list[str], object]:
+    """One row's values and problems: name, e-mail and phone by the account's own rules (the forms'
+    lengths and validators), then the unit (existing, in scope), group and position."""
     values = {field: _cell(raw, columns.get(field)) for field in HEADERS}
-    values["email"] = values["email"].lower()
-    values["phone"] = "".join(values["phone"].split())
-    problems = []
-    if not values["full_name"]:
-        problems.append(_("thiếu họ và tên"))
-    try:
-        validate_email(values["email"])
-    except ValidationError:
-        problems.append(_("email “%(email)s” không hợp lệ") % {"email": values["email"]})
+    cleaned, problems = learner_fields_clean(
+        full_name=values["full_name"], email=values["email"], phone=values["phone"]
+    )
+    values.update(cleaned)
     if values["email"] in seen:
         problems.append(_("email trùng với dòng %(row)s") % {"row": seen[values["email"]]})
     seen.setdefault(values["email"], number)
@@ -179,8 +172,6 @@ def _row_checked(raw, columns, seen, number, units) -> tuple[dict, list[str], ob
         problems.append(_("nhóm người học “%(v)s” không hợp lệ") % {"v": values["learner_group"]})
     if position is None:
         problems.append(_("chức vụ “%(v)s” không hợp lệ") % {"v": values["position"]})
-    if values["phone"] and not values["phone"].lstrip("+").isdigit():
-        problems.append(_("số điện thoại “%(v)s” không hợp lệ") % {"v": values["phone"]})
     values["learner_group"], values["position"] = group or "", position or ""
     return values, problems, unit
 
@@ -225,12 +216,11 @@ IMPORT_APPLY = "coordination.import_apply"
 
 def import_upload(*, actor, filename: str, upload) -> BackgroundJob:
     """Store an uploaded file privately and queue its preview (the request does constant work)."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValueError(
-            _("Tệp quá lớn (tối đa %(mb)s MB). Hãy chia thành nhiều tệp.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
-        )
+    limits = TableLimits.from_settings()
+    if upload.size > limits.max_bytes:
+        raise too_large(limits)
     if not filename.lower().endswith((".csv", ".xlsx")):
-        raise ValueError(_("Không đọc được tệp: hãy dùng CSV (UTF-8) hoặc XLSX."))
+        raise not_a_table()
     stored = job_storage().save(f"uploads/{uuid.uuid4().hex}{Path(filename).suffix.lower()}", upload)
     return job_create(
         owner=actor,
@@ -247,13 +237,10 @@ def import_preview_run(job: BackgroundJob, run) -> dict:
     storage = job_storage()
     try:
         with storage.open(job.params["upload"], "rb") as handle:
-            data = handle.read(settings.UPLOAD_MAX_BYTES + 1)
-        try:
-            table = read_table(filename=job.params["filename"], data=data)
-        except (UnicodeDecodeError, csv.Error, KeyError, OSError, zipfile.BadZipFile) as error:
-            raise JobError(_("Không đọc được tệp: hãy dùng CSV (UTF-8) hoặc XLSX.")) from error
-        except ValueError as error:
-            raise JobError(str(error)) from error
+            try:
+                table = read_table(filename=job.params["filename"], data=handle)
+            except TableError as error:  # past a limit, or not a CSV/XLSX: the message says which
+                raise JobError(str(error)) from error
         rows = preview_rows(actor=job.owner, table=table, progress=run.progress)
     finally:
         storage.delete(job.params["upload"])  # the rows live in the result until it expires

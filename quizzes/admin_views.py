@@ -1,8 +1,6 @@
 """Editors' and coordinators' quiz screens in the Wagtail admin: reports, CSV, statistics,
 regrade, per-learner overrides, GIFT import/export."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -15,6 +13,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from lms.orgunits.selectors import user_in_scope, users_visible_to
+from lms.tabular import csv_rows
 
 from .gift import gift_export, gift_import
 from .models import Question, QuestionCategory, QuizPage
@@ -58,39 +57,35 @@ class QuizReportView(WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="quiz-{self.quiz.pk}-attempts.csv"'
-            response.write("\ufeff")
-            writer = csv.writer(response)
-            writer.writerow(
+            header = [
+                "email",
+                "họ và tên",
+                "lần",
+                "trạng thái",
+                "bắt đầu",
+                "nộp",
+                "thời gian (giây)",
+                "điểm (%)",
+                "đạt",
+                "đợt",
+            ]
+            rows = (
                 [
-                    "email",
-                    "họ và tên",
-                    "lần",
-                    "trạng thái",
-                    "bắt đầu",
-                    "nộp",
-                    "thời gian (giây)",
-                    "điểm (%)",
-                    "đạt",
-                    "đợt",
+                    a.user.email,
+                    a.user.full_name,
+                    a.number,
+                    a.state,
+                    a.started_at.isoformat(),
+                    a.submitted_at.isoformat() if a.submitted_at else "",
+                    a.duration_seconds or "",
+                    a.score_pct,
+                    "có" if a.passed else "không",
+                    a.cycle,
                 ]
+                for a in self._attempts()
             )
-            for a in self._attempts():
-                writer.writerow(
-                    [
-                        a.user.email,
-                        a.user.full_name,
-                        a.number,
-                        a.state,
-                        a.started_at.isoformat(),
-                        a.submitted_at.isoformat() if a.submitted_at else "",
-                        a.duration_seconds or "",
-                        a.score_pct,
-                        "có" if a.passed else "không",
-                        a.cycle,
-                    ]
-                )
+            response = HttpResponse(csv_rows(header, rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="quiz-{self.quiz.pk}-attempts.csv"'
             return response
         return super().get(request, *args, **kwargs)
 

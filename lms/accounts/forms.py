@@ -8,12 +8,13 @@ from lms.orgunits.selectors import org_units_valid_on
 from lms.text import normalize_nfc
 
 from .models import LearnerGroup, Position, User
+from .validators import FULL_NAME_MAX_LENGTH, phone_normalize
 
 
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form gains: full name and privacy consent."""
 
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=FULL_NAME_MAX_LENGTH)
     consent = forms.BooleanField(
         label=_("Tôi đã đọc và đồng ý với thông báo xử lý dữ liệu cá nhân"),
         error_messages={"required": _("Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân để đăng ký.")},
@@ -72,10 +73,7 @@ class ProfileForm(forms.ModelForm):
         return name
 
     def clean_phone(self):
-        phone = "".join(self.cleaned_data.get("phone", "").split())
-        if phone and not phone.lstrip("+").isdigit():
-            raise forms.ValidationError(_("Số điện thoại chỉ gồm chữ số, có thể bắt đầu bằng +."))
-        return phone
+        return phone_normalize(self.cleaned_data.get("phone"))  # the model's validator then checks it
 
 
 class AccountDeleteForm(forms.Form):

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.text import normalize_nfc
 
+from .validators import EMAIL_MAX_LENGTH, FULL_NAME_MAX_LENGTH, PHONE_MAX_LENGTH, validate_phone
+
 
 class LearnerGroup(models.TextChoices):
     """Learner groups used in national targets and reports (DOMAIN §1)."""
@@ -58,11 +60,11 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("địa chỉ email"), unique=True)
-    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    email = models.EmailField(_("địa chỉ email"), max_length=EMAIL_MAX_LENGTH, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=FULL_NAME_MAX_LENGTH, blank=True)
     learner_group = models.CharField(_("nhóm người học"), max_length=32, choices=LearnerGroup.choices, blank=True)
     position = models.CharField(_("chức vụ"), max_length=32, choices=Position.choices, blank=True)
-    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=PHONE_MAX_LENGTH, blank=True, validators=[validate_phone])
     language = models.CharField(
         _("ngôn ngữ"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )

@@ -1,6 +1,5 @@
-import csv
-import io
 import json
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.orgunits.selectors import membership_confirmed, membership_pending
+from lms.tabular import csv_rows
 
 from .forms import AccountDeleteForm, ProfileForm
 from .personal_data import personal_data_collect
@@ -57,17 +57,15 @@ def my_data(request):
     return render(request, "accounts/my_data.html", {"sections": data})
 
 
-def _personal_data_csv(data: dict) -> str:
+def _personal_data_csv(data: dict) -> Iterator[str]:
     """One CSV: section, row number, field, value — every field on its own line."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly with a BOM
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "row", "field", "value"])
-    for key, section in data.items():
-        for number, row in enumerate(section["rows"], start=1):
-            for field, value in row.items():
-                writer.writerow([key, number, field, "" if value is None else value])
-    return buffer.getvalue()
+    rows = (
+        [key, number, field, value]
+        for key, section in data.items()
+        for number, row in enumerate(section["rows"], start=1)
+        for field, value in row.items()
+    )
+    return csv_rows(["section", "row", "field", "value"], rows)
 
 
 @login_required

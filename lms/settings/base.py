@@ -319,9 +319,15 @@ COORDINATION_AMBER_MARGIN_PCT = env_int("COORDINATION_AMBER_MARGIN_PCT", 20)
 # An invitation to join a unit (imports, assignments naming someone outside the scope) stays valid this long.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 30)
 
-# --- Uploads (learner imports) ----------------------------------------------------------
+# --- Uploads (lms/tabular) ------------------------------------------------------------
+# Every CSV/XLSX upload (the learner import) is read within these bounds and refused with a
+# message past any of them. 20,000 rows covers a district's civil servants in one file; a learner
+# row needs 6 columns and no cell 1,000 characters. An XLSX may also unpack to at most 10 × the
+# byte limit (lms/tabular/xlsx_guard.py).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 20_000)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 30)
+UPLOAD_MAX_CELL_CHARS = env_int("UPLOAD_MAX_CELL_CHARS", 1_000)
 
 # --- Reminders ---------------------------------------------------------------------
 REMINDER_DAYS_BEFORE_DUE = env_int("REMINDER_DAYS_BEFORE_DUE", 3)

@@ -14,6 +14,7 @@ from lms.audit.models import AuditEntry
 from lms.orgunits.models import CoordinatorScope, Membership
 from lms.orgunits.services import coordinator_scope_grant, membership_declare
 from tests.factories import UserFactory, make_province_tree
+from tests.lms.hostile_tables import HOSTILE_NAMES, csv_cells_inert, neutralised
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,12 @@ def test_anonymising_ends_other_sessions(client, full_learner):
     client.force_login(full_learner)
     user_anonymise(user=User.objects.get(pk=full_learner.pk))
     assert client.get("/accounts/profile/").status_code == 302
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_csv_export_never_holds_a_live_formula(client, name):
+    user = UserFactory(full_name=name, phone="+84912345678")
+    client.force_login(user)
+    rows = csv_cells_inert(client.get("/accounts/my-data/?format=csv").content.decode("utf-8"))
+    assert ["account", "1", "full_name", neutralised(name)] in rows
+    assert ["account", "1", "phone", "'+84912345678"] in rows  # text starting with "+", neutralised too

@@ -86,3 +86,21 @@ def test_learners_cannot_open_quiz_admin_screens(client, learner):
     quiz = make_quiz()
     client.force_login(learner)
     assert client.get(reverse("quiz_report", args=[quiz.pk])).status_code in (302, 403)
+
+
+def test_quiz_report_csv_never_holds_a_live_formula(client, editor):
+    from tests.lms.hostile_tables import HOSTILE_NAMES, csv_cells_inert, neutralised
+
+    course = make_course(modules=1, lessons_per_module=1)
+    quiz = make_quiz(course=course)
+    for name in HOSTILE_NAMES:
+        learner = UserFactory(full_name=name)
+        enrollment_create(user=learner, course=course)
+        demo_attempt_pass(user=learner, quiz=quiz)
+    editor.is_superuser = True
+    editor.save()
+    response = client.get(reverse("quiz_report", args=[quiz.pk]), {"format": "csv"})
+    rows = csv_cells_inert(response.content.decode("utf-8"))
+    assert rows[0][:2] == ["email", "họ và tên"]
+    assert {row[1] for row in rows[1:]} == {neutralised(name) for name in HOSTILE_NAMES}
+    assert all(row[7] == "100.00" for row in rows[1:])  # scores are numbers, written as they are

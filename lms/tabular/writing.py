@@ -1,0 +1,100 @@
+"""Safe CSV and XLSX exports: no cell a person typed ever becomes a formula.
+
+Spreadsheets run text that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and a leading tab
+or carriage return does not stop them (the OWASP "CSV injection" list). ``safe_cell`` puts a single
+quote ``'`` in front of such text — OWASP's recommended neutraliser. In an XLSX the cell is also
+written as a string cell, never a formula. In a CSV the quote stays visible when Excel opens the
+file: the honest price of never evaluating a learner's name. Numbers, dates, booleans and ``None``
+are values, not text, and pass unchanged — a negative number stays a number.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Collection, Iterable, Iterator
+from datetime import date, time, timedelta
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_VALUE_TYPES = (bool, int, float, Decimal, date, time, timedelta)  # datetime is a date
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` ready for a spreadsheet: text starting with a formula trigger gets a leading ``'``.
+
+    Values (numbers, dates, booleans, ``None``) are returned as they are; anything else becomes
+    ``str(value)`` (lazy translations included), neutralised if it starts with a trigger.
+    """
+    if value is None or isinstance(value, _VALUE_TYPES):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back, so ``csv.writer`` can feed a stream."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_rows(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """The lines of a CSV for Excel: a UTF-8 byte-order mark, the header, then each row.
+
+    Every cell goes through ``safe_cell``. Lazy: one row is consumed per line, so a
+    ``StreamingHttpResponse`` over it keeps memory flat however many rows there are.
+    """
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # Excel opens UTF-8 Vietnamese correctly only with a BOM
+    yield writer.writerow([safe_cell(value) for value in header])
+    for row in rows:
+        yield writer.writerow([safe_cell(value) for value in row])
+
+
+def xlsx_sheet_write(
+    handle: IO[bytes],
+    *,
+    title: str,
+    header: Iterable[Any],
+    rows: Iterable[Iterable[Any]],
+    text_columns: Collection[int] = (),
+) -> int:
+    """Write one sheet (header, then ``rows``) as XLSX to ``handle``; return the number of rows.
+
+    openpyxl's write-only mode streams rows to disk, so memory stays flat. Every text cell goes
+    through ``safe_cell`` and is written as a string cell — never a formula or an error value (the
+    few openpyxl would mistake get an explicit string cell; the rest it types as strings itself).
+    Columns whose 0-based index is in ``text_columns`` are formatted as text (``@``), so codes
+    keep their leading zeros when someone edits them.
+    """
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.append([_xlsx_cell(sheet, value) for value in header])
+    count = 0
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value, as_text=index in text_columns) for index, value in enumerate(row)])
+        count += 1
+    book.save(handle)
+    return count
+
+
+def _xlsx_cell(sheet, value: Any, *, as_text: bool = False) -> Any:
+    if isinstance(value, str):
+        # Control characters are invalid in XLSX and make openpyxl raise: one learner's name must not
+        # break everyone's export. Removed before the trigger check, so "\x01=1" is caught too.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = safe_cell(value)
+    text = isinstance(value, str)
+    if not as_text and not (text and (value.startswith("=") or value in ERROR_CODES)):
+        return value  # openpyxl types it: a number, a date, or text it cannot take for anything else
+    cell = WriteOnlyCell(sheet, value=value)
+    if text:
+        cell.data_type = "s"  # openpyxl would take "=…" for a formula and "#N/A" for an error value
+    if as_text:
+        cell.number_format = "@"
+    return cell
