@@ -152,6 +152,7 @@ def import_job(request, job_id: int):
         "counts": job.result.get("counts", {}),
         "has_errors": any(row["outcome"] == "error" for row in rows),
         "applied": bool(job.result.get("applied_by_job") or job.result.get("applied")),
+        "filename": job.params.get("filename") or job.result.get("filename", ""),
     }
     return render(request, "coordination/import_job.html", context)
 

@@ -4,6 +4,7 @@ An over-size file is refused by the upload page itself; every other one is refus
 checks the file (the preview job fails with the reader's message), with its peak memory bounded."""
 
 import time
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -89,7 +90,7 @@ def test_the_worker_refuses_every_hostile_file_quickly_within_300_mb(client, adm
             )
             assert message in BackgroundJob.objects.get(pk=job.pk).message
             assert time.monotonic() - started < 15, filename
-        status = open(f"/proc/{worker.process.pid}/status").read()
+        status = Path(f"/proc/{worker.process.pid}/status").read_text()
         peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
         assert peak_kb < 300 * 1024, f"worker peak RSS {peak_kb / 1024:.0f} MB"
     finally:
