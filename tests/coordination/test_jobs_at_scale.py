@@ -46,6 +46,7 @@ def _learners(unit) -> None:
 
 
 @pytest.mark.integration
+@pytest.mark.embedded  # recovery is proven with the filesystem transport too
 @pytest.mark.django_db(transaction=True)
 def test_ten_thousand_learners_are_assigned_and_completed_in_the_worker_exactly_once(
     client, admin_user, settings, tmp_path
