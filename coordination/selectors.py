@@ -8,19 +8,19 @@ status of each enrolment comes from ``courses.assignment_status`` (the one home 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.db import connection
 
 from certificates.models import Certificate, CertificateStatus
-from courses.assignment_status import enrollments_with_status
-from courses.models import AssignmentStatus, CoursePage, Enrollment, EnrollmentStatus
+from courses.models import AssignmentStatus, CoursePage
 from lms.accounts.models import Position
 from lms.orgunits.models import OrgUnit
-from lms.orgunits.selectors import members_in_scope, scope_roots
 from lms.text import vietnamese_name_sort_key
+
+from .figures import Scope, completions_by_month, figures_by_course, figures_by_group, group_layout, people_ordered
 
 
 @dataclass
@@ -108,43 +108,6 @@ class LearnerRow:
 
 
 @dataclass
-class _Tally:
-    """Figures being counted in one pass over the enrolment facts."""
-
-    learners: int = 0
-    users: set = field(default_factory=set)
-    enrollments: int = 0
-    completed: int = 0
-    overdue: int = 0
-    due_soon: int = 0
-    exempted: int = 0
-
-    def add(self, user_id, status, due, today, soon) -> None:
-        """Count one enrolment; an exempted one is not required, so it is not in the denominator."""
-        self.users.add(user_id)
-        if status == AssignmentStatus.EXEMPTED:
-            self.exempted += 1
-            return
-        self.enrollments += 1
-        self.completed += status == AssignmentStatus.COMPLETED
-        self.overdue += status == AssignmentStatus.OVERDUE
-        if status in (AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS) and due is not None:
-            self.due_soon += today <= due <= soon
-
-    def figures(self) -> Figures:
-        learners = self.learners or len(self.users)  # per course: the learners enrolled in it
-        return Figures(
-            learners,
-            len(self.users),
-            self.enrollments,
-            self.completed,
-            self.overdue,
-            self.due_soon,
-            self.exempted,
-        )
-
-
-@dataclass
 class Report:
     figures: Figures
     units: list[tuple[OrgUnit, Figures]]
@@ -171,22 +134,28 @@ class Report:
         return rows
 
 
-def _people(memberships) -> list[Person]:
+PERSON_FIELDS = (
+    "user_id",
+    "user__full_name",
+    "user__email",
+    "user__learner_group",
+    "user__position",
+    "unit_id",
+    "unit__path",
+    "unit__code",
+    "unit__name",
+)
+
+
+def _people(memberships, window: slice | None = None) -> list[Person]:
+    """Light person rows from memberships (all, or the ``window`` of an ordered query)."""
+    values = memberships.values_list(*PERSON_FIELDS)
+    rows = values[window] if window is not None else values.iterator(chunk_size=20_000)
     return [
         Person(
             user_id, PersonUser(user_id, name or "", email, group, position), PersonUnit(unit_id, path, code, unit_name)
         )
-        for user_id, name, email, group, position, unit_id, path, code, unit_name in memberships.values_list(
-            "user_id",
-            "user__full_name",
-            "user__email",
-            "user__learner_group",
-            "user__position",
-            "unit_id",
-            "unit__path",
-            "unit__code",
-            "unit__name",
-        ).iterator(chunk_size=20_000)
+        for user_id, name, email, group, position, unit_id, path, code, unit_name in rows
     ]
 
 
@@ -208,68 +177,118 @@ def _facts_by_user(enrollments) -> dict[int, list[EnrollmentFact]]:
     return by_user
 
 
-def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int | None = None, as_of=None) -> Report:
-    """Headline figures, figures per top unit and per course, completions per month, and the learner
-    list sorted by given name (without enrolment facts: ``Report.load_facts`` fills a page or chunk).
+class PeopleList(Sequence):
+    """The scope's learners in Vietnamese name order, read a page (or an export chunk) at a time:
+    PostgreSQL sorts with its ICU Vietnamese collation; other databases (the embedded SQLite) are
+    read once and sorted in Python."""
 
-    One pass over the enrolment facts as tuples, nothing kept per enrolment: at province scale
-    (100,000 learners, 1,000,000 enrolments) memory stays flat. With ``as_of`` (a past day) it counts
-    the memberships and enrolments of that day.
-    """
-    memberships = members_in_scope(viewer=viewer, as_of=as_of)
-    if unit is not None:
-        memberships = memberships.filter(unit__path__startswith=unit.path)
-    enrollments = Enrollment.objects.filter(user_id__in=memberships.values("user_id")).exclude(
-        status=EnrollmentStatus.WITHDRAWN
-    )
-    if course_id:
-        enrollments = enrollments.filter(course_id=course_id)
-    if as_of is not None:
-        enrollments = enrollments.filter(started_at__date__lte=as_of)
-    today = as_of or timezone.localdate()
-    enrollments = enrollments_with_status(enrollments, today=today)
-    people = _people(memberships)
-    people.sort(key=lambda person: vietnamese_name_sort_key(person.user.full_name))
-    soon = today + timedelta(days=7)
-    top, groups = (unit, list(unit.get_children())) if unit is not None else _report_units(viewer)
-    group_of: dict[int, int] = {}
-    totals, per_group = _Tally(learners=len(people)), [_Tally() for _group in groups]
-    direct = _Tally()
-    for person in people:
-        for index, group in enumerate(groups):  # a handful of groups; a learner is in at most one
-            if person.unit.path.startswith(group.path):
-                group_of[person.user_id] = index
-                per_group[index].learners += 1
-                break
+    def __init__(self, memberships, today):
+        self.today = today
+        self._count: int | None = None
+        if connection.vendor == "postgresql":
+            self.ordered, self._all = people_ordered(memberships), None
         else:
-            group_of[person.user_id] = -1  # in the top unit itself
-            direct.learners += 1
+            self.ordered = None
+            self._all = sorted(_people(memberships), key=lambda person: vietnamese_name_sort_key(person.user.full_name))
+
+    def count(self) -> int:
+        if self._all is not None:
+            return len(self._all)
+        if self._count is None:
+            self._count = self.ordered.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        people = self._all[index] if self._all is not None else _people(self.ordered, index)
+        return [LearnerRow(person, [], self.today) for person in people]
+
+
+def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int | None = None, as_of=None) -> Report:
+    """Headline figures, a row per unit (plus the learners directly in the top unit), per course and
+    per month — aggregated by the database (``coordination.figures``) — and the learner list in
+    Vietnamese name order, read a page at a time (``Report.load_facts`` adds a page's enrolments).
+    With ``as_of`` (a past day) it counts the memberships, enrolments and statuses of that day.
+    """
+    scope = Scope(viewer=viewer, unit=unit, as_of=as_of)
+    today = scope.today
+    top, groups, _length = group_layout(scope)
+    learners_by_prefix, tallies_by_prefix, totals = figures_by_group(scope, course_id=course_id)
+
+    def figures(learners: int, tally: dict | None) -> Figures:
+        tally = tally or {}
+        return Figures(
+            learners=learners,
+            enrolled=tally.get("enrolled", 0),
+            enrollments=tally.get("enrollments", 0),
+            completed=tally.get("completed", 0),
+            overdue=tally.get("overdue", 0),
+            due_soon=tally.get("due_soon", 0),
+            exempted=tally.get("exempted", 0),
+        )
+
+    direct = None
+    if top is not None and (learners_by_prefix.get(top.path) or tallies_by_prefix.get(top.path)):
+        direct = (top, figures(learners_by_prefix.get(top.path, 0), tallies_by_prefix.get(top.path)))
     titles = dict(CoursePage.objects.values_list("pk", "title"))
-    per_course: dict[str, _Tally] = defaultdict(_Tally)
+    courses = sorted(
+        (
+            (titles.get(pk, ""), figures(tally["learners"], tally))
+            for pk, tally in figures_by_course(scope, course_id=course_id).items()
+        ),
+        key=lambda item: vietnamese_name_sort_key(item[0]),
+    )
+    by_month = completions_by_month(scope, course_id=course_id)
     months = _last_months(today)
-    by_month = dict.fromkeys(months, 0)
-    for user_id, course_id_, _pct, completed_at, due, status in _fact_rows(enrollments):
-        totals.add(user_id, status, due, today, soon)
-        index = group_of.get(user_id)
-        if index is not None:
-            (direct if index < 0 else per_group[index]).add(user_id, status, due, today, soon)
-        per_course[titles.get(course_id_, "")].add(user_id, status, due, today, soon)
-        if status == AssignmentStatus.COMPLETED:
-            local = timezone.localtime(completed_at)
-            if (local.year, local.month) in by_month:
-                by_month[(local.year, local.month)] += 1
+    memberships = scope.memberships().select_related(None)
     return Report(
-        figures=totals.figures(),
-        units=[(group, tally.figures()) for group, tally in zip(groups, per_group, strict=True)],
-        direct=(top, direct.figures()) if top is not None and (direct.learners or direct.enrollments) else None,
-        learners=[LearnerRow(person, [], today) for person in people],
-        by_month=[(f"{m:02d}/{y}", by_month[(y, m)]) for y, m in reversed(months)],
-        courses=[(title, tally.figures()) for title, tally in sorted(per_course.items())],
-        enrollments_query=enrollments,
+        figures=figures(totals["learners"], totals),
+        units=[
+            (group, figures(learners_by_prefix.get(group.path, 0), tallies_by_prefix.get(group.path)))
+            for group in groups
+        ],
+        direct=direct,
+        learners=PeopleList(memberships, today),
+        by_month=[(f"{m:02d}/{y}", by_month.get((y, m), 0)) for y, m in reversed(months)],
+        courses=courses,
+        enrollments_query=scope.enrollments(course_id=course_id),
         as_of=as_of,
         today=today,
         certificates_issued=_certificates_issued(memberships, as_of),
     )
+
+
+def learners_filtered(report: Report, *, group: str = "", position: str = "", status: str = "") -> Sequence:
+    """The report's learner list narrowed by learner group, position and the status of any course
+    (filters applied by the database, so a page still reads one page)."""
+    if not (group or position or status):
+        return report.learners
+    memberships = report.learners.ordered if report.learners.ordered is not None else None
+    if memberships is None:  # the Python-sorted list (embedded SQLite)
+        rows = list(report.learners[0 : len(report.learners)])
+        if group:
+            rows = [r for r in rows if r.membership.user.learner_group == group]
+        if position:
+            rows = [r for r in rows if r.membership.user.position == position]
+        if status:
+            users = set(report.enrollments_query.filter(assignment_status=status).values_list("user_id", flat=True))
+            rows = [r for r in rows if r.membership.user_id in users]
+        return rows
+    if group:
+        memberships = memberships.filter(user__learner_group=group)
+    if position:
+        memberships = memberships.filter(user__position=position)
+    if status:
+        memberships = memberships.filter(
+            user_id__in=report.enrollments_query.filter(assignment_status=status).values("user_id")
+        )
+    filtered = PeopleList.__new__(PeopleList)
+    filtered.today, filtered._count, filtered.ordered, filtered._all = report.today, None, memberships, None
+    return filtered
 
 
 def _certificates_issued(memberships, as_of) -> int:
@@ -286,13 +305,3 @@ def _last_months(today) -> list[tuple[int, int]]:
         months.append((year, month))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return months
-
-
-def _report_units(viewer) -> tuple[OrgUnit | None, list[OrgUnit]]:
-    """(top unit, rows): one scope root → its children (learners attached to the root itself go to
-    the "directly in" row); several roots → one row each."""
-    roots = scope_roots(viewer=viewer)
-    if len(roots) == 1:
-        children = list(roots[0].get_children())
-        return (roots[0], children) if children else (None, roots)
-    return None, roots

@@ -20,8 +20,7 @@ from lms.orgunits.models import OrgUnit
 from lms.orgunits.selectors import members_in_scope, scope_roots, subtree_filter
 from quizzes.models import Attempt
 
-from ..exports import EXPORT_CHUNK
-from ..selectors import STATUS_LABELS, coordination_report
+from ..selectors import STATUS_LABELS, coordination_report, learners_filtered
 from ..services import membership_transfer_and_assign
 from ._common import InvalidParameter, _as_of, _coordinator_only, _int, _learner_in_scope, _unit_in_scope, bad_parameter
 
@@ -65,18 +64,10 @@ def _pager_query(params) -> str:
 
 
 def _filtered(report, params):
-    """Learner-list filters: learner group, position, status of any course (which needs every row's facts)."""
-    rows = report.learners
-    group, position, status = params.get("group"), params.get("position"), params.get("status")
-    if group:
-        rows = [r for r in rows if r.membership.user.learner_group == group]
-    if position:
-        rows = [r for r in rows if r.membership.user.position == position]
-    if status:
-        for start in range(0, len(rows), EXPORT_CHUNK):
-            report.load_facts(rows[start : start + EXPORT_CHUNK])
-        rows = [r for r in rows if any(s == status for _e, s, _label in r.courses)]
-    return rows
+    """Learner-list filters: learner group, position, status of any course (applied by the database)."""
+    return learners_filtered(
+        report, group=params.get("group", ""), position=params.get("position", ""), status=params.get("status", "")
+    )
 
 
 @login_required
