@@ -11,7 +11,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from lms.permissions import AdministratorRequiredMixin
 
 from .forms import RegenerationForm
-from .models import Certificate, RegenerationStatus
+from .models import Certificate
 from .regeneration import certificate_regeneration_start
 from .selectors import certificates_failed, regenerations_recent
 from .services import CertificateError, certificate_retry
@@ -59,7 +59,7 @@ class RegenerationView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             form=kwargs.get("form") or RegenerationForm(),
             jobs=jobs,
-            running=any(job.status != RegenerationStatus.DONE for job in jobs),
+            running=any(job.is_active for job in jobs),
         )
         return context
 
@@ -71,7 +71,7 @@ class RegenerationView(WagtailAdminTemplateMixin, TemplateView):
         messages.success(
             request,
             _("Đã bắt đầu tạo lại %(total)d chứng chỉ của khoá học “%(title)s”.")
-            % {"total": job.total, "title": form.cleaned_data["course"].title},
+            % {"total": job.progress_total, "title": form.cleaned_data["course"].title},
         )
         return redirect("certificates_regenerate")
 

@@ -1,4 +1,4 @@
-"""Certificates: issuer keys, CMS-editable templates, certificates, bulk regenerations.
+"""Certificates: issuer keys, CMS-editable templates, certificates.
 
 ``Certificate`` is learner state (a plain model changed only by
 ``certificates.services``); ``CertificateTemplate`` is editorial content (a
@@ -257,45 +257,3 @@ class Certificate(models.Model):
     @property
     def title(self) -> str:
         return self.frozen.get("course_title") or self.frozen.get("path_title") or ""
-
-
-class RegenerationStatus(models.TextChoices):
-    QUEUED = "queued", _("Đang chờ")
-    RUNNING = "running", _("Đang chạy")
-    DONE = "done", _("Xong")
-
-
-class CertificateRegeneration(models.Model):
-    """A bulk re-render of a course's issued certificates after a template change.
-
-    Codes, frozen learner data and verification stay; each PDF is rendered,
-    signed and stored anew with the current template. Progress is counted here;
-    who asked for it is in the audit log (``certificate.regenerate``).
-    """
-
-    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=16, choices=RegenerationStatus.choices, default=RegenerationStatus.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    cursor = models.BigIntegerField(default=0, help_text="The last certificate id processed (resume point).")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("tạo lại chứng chỉ")
-        verbose_name_plural = _("tạo lại chứng chỉ")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(done__lte=models.F("total") - models.F("failed")), name="regeneration_progress_le_total"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.course_id} @ {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def percent(self) -> int:
-        return round(100 * (self.done + self.failed) / self.total) if self.total else 100

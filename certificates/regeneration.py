@@ -2,50 +2,51 @@
 
 Codes, frozen learner data and issue dates stay; each PDF is rendered with the
 current template, signed again and stored anew (the old file is deleted after
-commit). The job counts its progress for the admin screen.
+commit). A background job (``lms.jobs``, kind ``certificates.regenerate``) does the work with progress.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+from datetime import datetime
 from functools import partial
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.audit.services import audit_record
+from lms.jobs.models import BackgroundJob
+from lms.jobs.services import job_create
 from lms.text import normalize_nfc
 
 from .assets import certificate_storage
-from .models import Certificate, CertificateRegeneration, CertificateStatus, RegenerationStatus
+from .models import Certificate, CertificateStatus
 from .services import certificate_pdf_produce
 
 logger = logging.getLogger(__name__)
 
 
+REGENERATE = "certificates.regenerate"
+
+
 @transaction.atomic
-def certificate_regeneration_start(*, actor, course) -> CertificateRegeneration:
-    """Queue a re-render of every issued certificate of ``course`` with its current template."""
-    job = CertificateRegeneration.objects.create(course=course)
-    job.total = Certificate.objects.filter(
-        enrollment__course=course, status=CertificateStatus.ISSUED, issued_at__lte=job.created_at
+def certificate_regeneration_start(*, actor, course) -> BackgroundJob:
+    """Queue a re-render of every issued certificate of ``course`` with its current template
+    (a background job: a course may have thousands of certificates)."""
+    started = timezone.now()
+    total = Certificate.objects.filter(
+        enrollment__course=course, status=CertificateStatus.ISSUED, issued_at__lte=started
     ).count()
-    job.save(update_fields=["total"])
-    total = job.total
-    audit_record(actor=actor, action="certificate.regenerate", target=job, data={"course": course.pk, "total": total})
-    transaction.on_commit(partial(_regeneration_enqueue, job_id=job.pk), robust=True)
+    job = job_create(
+        owner=actor,
+        kind=REGENERATE,
+        title=_("Tạo lại chứng chỉ khoá “%(title)s”") % {"title": course.title},
+        params={"course": course.pk, "course_title": course.title, "issued_before": started.isoformat()},
+        total=total,
+    )
+    audit_record(actor=actor, action="certificate.regenerate", target=course, data={"job": job.pk, "total": total})
     return job
-
-
-def _regeneration_enqueue(*, job_id: int) -> None:
-    from .tasks import certificate_regeneration_run  # noqa: PLC0415 — tasks.py imports this module
-
-    try:
-        certificate_regeneration_run.apply_async(args=[job_id], retry=False)
-    except Exception as exc:
-        logger.warning("Could not enqueue regeneration %s (%s); the sweeper will retry", job_id, exc)
 
 
 def certificate_regenerate(*, certificate: Certificate) -> bool:
@@ -74,37 +75,24 @@ def certificate_regenerate(*, certificate: Certificate) -> bool:
     return True
 
 
-def certificate_regeneration_run(*, job_id: int, budget_seconds: float = 60) -> CertificateRegeneration | None:
-    """Work through a regeneration for at most ``budget_seconds`` (the caller re-enqueues
-    an unfinished job, keeping each task well inside Celery's time limits). Resumable:
-    the cursor (last certificate id done) advances with each certificate, and only a
-    run that advances it counts, so a duplicated task never counts twice."""
-    job = CertificateRegeneration.objects.filter(pk=job_id).first()
-    if job is None or job.status == RegenerationStatus.DONE:
-        return job
-    CertificateRegeneration.objects.filter(pk=job_id).update(
-        status=RegenerationStatus.RUNNING, updated_at=timezone.now()
-    )
+def certificate_regeneration_run(job, run) -> dict:
+    """Worker: re-render the course's certificates in id order. Resumable: the last id done is
+    checkpointed after each certificate, so a rerun after a killed worker carries on from there."""
+    state = {"cursor": 0, "done": 0, "failed": 0, **job.state}
     remaining = Certificate.objects.filter(
-        enrollment__course_id=job.course_id,
+        enrollment__course_id=job.params["course"],
         status=CertificateStatus.ISSUED,
-        pk__gt=job.cursor,
-        issued_at__lte=job.created_at,
+        pk__gt=state["cursor"],
+        issued_at__lte=datetime.fromisoformat(job.params["issued_before"]),
     ).order_by("pk")
-    deadline = time.monotonic() + budget_seconds
     for certificate in remaining.iterator(chunk_size=50):
-        if time.monotonic() > deadline:
-            return CertificateRegeneration.objects.get(pk=job_id)
         try:
             ok = certificate_regenerate(certificate=certificate)
         except Exception:
             logger.exception("Regenerating certificate %s failed", certificate.pk)
             ok = False
-        counter = "done" if ok else "failed"
-        CertificateRegeneration.objects.filter(pk=job_id, cursor__lt=certificate.pk).update(
-            cursor=certificate.pk, **{counter: F(counter) + 1}, updated_at=timezone.now()
-        )
-    CertificateRegeneration.objects.filter(pk=job_id).update(
-        status=RegenerationStatus.DONE, finished_at=timezone.now(), updated_at=timezone.now()
-    )
-    return CertificateRegeneration.objects.get(pk=job_id)
+        state["cursor"] = certificate.pk
+        state["done" if ok else "failed"] += 1
+        run.checkpoint(**state)
+        run.progress(state["done"] + state["failed"])
+    return {"done": state["done"], "failed": state["failed"]}

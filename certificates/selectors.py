@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from lms.jobs.models import BackgroundJob
 from lms.orgunits.selectors import user_in_scope, users_visible_to
 
 from .codes import code_display, code_normalise
-from .models import Certificate, CertificateRegeneration, CertificateStatus, CertificateTemplate
+from .models import Certificate, CertificateStatus, CertificateTemplate
 
 
 def certificates_of(*, user) -> QuerySet[Certificate]:
@@ -67,8 +68,9 @@ def certificate_template_for(*, certificate: Certificate) -> CertificateTemplate
     return template or CertificateTemplate.objects.filter(is_default=True).first() or CertificateTemplate(name="—")
 
 
-def regenerations_recent(limit: int = 20) -> QuerySet[CertificateRegeneration]:
-    return CertificateRegeneration.objects.select_related("course")[:limit]
+def regenerations_recent(limit: int = 20) -> QuerySet[BackgroundJob]:
+    """The latest bulk regenerations (background jobs), for the editors' screen."""
+    return BackgroundJob.objects.filter(kind="certificates.regenerate").order_by("-created_at")[:limit]
 
 
 def verify_path(code: str) -> str:

@@ -38,7 +38,7 @@ from quizzes.selectors import course_final_score, course_final_scores
 
 from .assets import certificate_storage, issuer_key_record, template_assets
 from .codes import code_display, code_generate
-from .models import Certificate, CertificateKind, CertificateRegeneration, CertificateStatus, RegenerationStatus
+from .models import Certificate, CertificateKind, CertificateStatus
 from .selectors import certificate_template_for, verify_url
 
 logger = logging.getLogger(__name__)
@@ -409,7 +409,7 @@ def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Cert
 
 def certificates_pending_sweep(*, older_than_seconds: int | None = None) -> int:
     """Re-enqueue ``pending`` certificates last enqueued (or requested) longer ago than the
-    threshold, and bulk regenerations that stopped moving. Returns how many were enqueued."""
+    threshold. Returns how many were enqueued."""
     age = settings.CERTIFICATE_PENDING_SWEEP_AGE if older_than_seconds is None else older_than_seconds
     cutoff = timezone.now() - timedelta(seconds=age)
     stale = (
@@ -419,15 +419,6 @@ def certificates_pending_sweep(*, older_than_seconds: int | None = None) -> int:
         .values_list("pk", flat=True)
     )
     count = sum(1 for pk in list(stale[:500]) if certificate_enqueue(certificate_id=pk))
-    from .tasks import certificate_regeneration_run  # noqa: PLC0415 — tasks.py imports this module
-
-    for job_id in CertificateRegeneration.objects.filter(
-        status__in=[RegenerationStatus.QUEUED, RegenerationStatus.RUNNING], updated_at__lte=cutoff
-    ).values_list("pk", flat=True):
-        try:
-            certificate_regeneration_run.apply_async(args=[job_id], retry=False)
-        except Exception as exc:
-            logger.warning("Could not enqueue regeneration %s: %s", job_id, exc)
     return count
 
 

@@ -15,7 +15,7 @@ from celery.signals import worker_init, worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import notifications, regeneration, services
+from . import notifications, services
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +88,3 @@ def certificates_expiry_process() -> None:
     """Beat, daily: expire certificates past their validity and send reminders before it ends."""
     services.certificates_expire()
     notifications.expiry_reminders_send()
-
-
-@shared_task(name="certificates.tasks.certificate_regeneration_run", acks_late=True, ignore_result=True)
-def certificate_regeneration_run(job_id: int) -> None:
-    """A slice (≤ 60 s) of a bulk regeneration; enqueues the next slice until done."""
-    job = regeneration.certificate_regeneration_run(job_id=job_id)
-    if job is not None and job.status != "done":
-        certificate_regeneration_run.apply_async(args=[job_id], retry=False)

@@ -50,9 +50,9 @@ class Scope:
     def memberships(self) -> QuerySet[Membership]:
         return Membership.objects.filter(self.membership_q())
 
-    def enrollments(self, *, course_id: int | None = None) -> QuerySet[Enrollment]:
+    def enrollments(self, *, course_id: int | None = None, with_status: bool = True) -> QuerySet[Enrollment]:
         """The scope's enrolments (withdrawn ones left out), each joined to its learner's membership
-        (``member_path``) and annotated with its status on the report's day."""
+        and (``with_status``) annotated with its status on the report's day."""
         enrollments = Enrollment.objects.filter(self.membership_q("user__memberships__")).exclude(
             status=EnrollmentStatus.WITHDRAWN
         )
@@ -60,7 +60,7 @@ class Scope:
             enrollments = enrollments.filter(course_id=course_id)
         if self.as_of is not None:
             enrollments = enrollments.filter(started_at__date__lte=self.as_of)
-        return enrollments_with_status(enrollments, today=self.today)
+        return enrollments_with_status(enrollments, today=self.today) if with_status else enrollments
 
     @property
     def today(self) -> date:
@@ -79,6 +79,9 @@ def group_layout(scope: Scope) -> tuple[OrgUnit | None, list[OrgUnit], int]:
             return roots[0], children, (roots[0].depth + 1) * STEP
     depth = min((root.depth for root in roots), default=1)
     return None, roots, depth * STEP
+
+
+TALLY_KEYS = ("enrolled", "enrollments", "completed", "overdue", "exempted", "due_soon")
 
 
 def _tallies(enrollments: QuerySet, today: date, key: str | None) -> dict:
@@ -112,8 +115,9 @@ def figures_by_group(scope: Scope, *, course_id: int | None = None) -> tuple[dic
         member_prefix=Substr("user__memberships__unit__path", 1, length)
     )
     per_group = _tallies(enrollments, scope.today, "member_prefix")
-    totals = _tallies(scope.enrollments(course_id=course_id), scope.today, None)[None]
-    totals["learners"] = scope.memberships().values("user_id").distinct().count()
+    # A learner has one membership in the report, so the groups are disjoint: the totals are sums.
+    totals = {key: sum(tally[key] for tally in per_group.values()) for key in TALLY_KEYS}
+    totals["learners"] = sum(learners.values())
     return learners, per_group, totals
 
 
@@ -132,9 +136,10 @@ def completions_by_month(scope: Scope, *, course_id: int | None = None, months: 
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     first = date(year, month, 1)
     since = timezone.make_aware(datetime.combine(first, time.min))
+    until = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
     rows = (
-        scope.enrollments(course_id=course_id)
-        .filter(assignment_status=AssignmentStatus.COMPLETED, completed_at__gte=since)
+        scope.enrollments(course_id=course_id, with_status=False)
+        .filter(completed_at__gte=since, completed_at__lt=until)  # "completed" by the status rule
         .annotate(month=TruncMonth("completed_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
         .annotate(n=Count("pk"))

@@ -85,9 +85,19 @@ def enrollments_with_status(enrollments: QuerySet[Enrollment], *, today: date) -
         assignment_id=OuterRef("assignment_id"), user_id=OuterRef("user_id"), created_at__lt=_day_end(today)
     )
     extended = exceptions.filter(kind=ExceptionKind.EXTENSION).values("due_date")[:1]
+    # An enrolment without an assignment has no exception: the CASE spares the database the lookups.
+    unassigned = Q(assignment_id__isnull=True)
     return enrollments.annotate(
-        exempted=Exists(exceptions.filter(kind=ExceptionKind.EXEMPTION), output_field=BooleanField()),
-        due=Coalesce(Subquery(extended, output_field=DateField()), "assignment__due_date", output_field=DateField()),
+        exempted=Case(
+            When(unassigned, then=Value(False)),
+            default=Exists(exceptions.filter(kind=ExceptionKind.EXEMPTION)),
+            output_field=BooleanField(),
+        ),
+        due=Case(
+            When(unassigned, then=Value(None, output_field=DateField())),
+            default=Coalesce(Subquery(extended, output_field=DateField()), "assignment__due_date"),
+            output_field=DateField(),
+        ),
     ).annotate(
         assignment_status=Case(
             When(completed_at__lt=_day_end(today), then=Value(AssignmentStatus.COMPLETED.value)),

@@ -38,6 +38,8 @@ class BackgroundJob(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     message = models.TextField(_("thông báo"), blank=True)
     result = models.JSONField(default=dict, blank=True)
+    # A resumable runner's checkpoint (e.g. the last item done): read again after a killed worker.
+    state = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     file = models.CharField(max_length=255, blank=True)
     file_name = models.CharField(max_length=255, blank=True)

@@ -139,6 +139,13 @@ class JobRun:
         if state[1] is not None:
             raise JobCancelled
 
+    def checkpoint(self, **state: Any) -> None:
+        """Save where a resumable runner is (committed at once); a rerun after a killed worker
+        finds it in ``job.state``. Only outside an atomic runner's transaction."""
+        self.job.state = {**self.job.state, **state}
+        if not self._mine().update(state=self.job.state, heartbeat_at=timezone.now()):
+            raise JobLost
+
     def store_file(self, content: bytes | File, *, name: str, content_type: str) -> str:
         """Save the job's output in private storage; the owner downloads it as ``name``."""
         storage = job_storage()

@@ -9,15 +9,17 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from certificates import regeneration, services, tasks
+from certificates import services, tasks
 from certificates.codes import code_display, code_generate, code_normalise
-from certificates.models import Certificate, CertificateRegeneration, CertificateStatus, CertificateTemplate
+from certificates.models import Certificate, CertificateStatus, CertificateTemplate
 from certificates.services import CertificateError
 from courses.completion import Completion
 from lms.accounts.personal_data import personal_data_collect
 from lms.accounts.services import user_anonymise
 from lms.audit.models import AuditEntry
+from lms.jobs.models import BackgroundJob
 from tests.factories import make_course
+from tests.fixtures.jobs import run_jobs
 
 from .conftest import NAME, complete_course, pdf_bytes
 
@@ -229,12 +231,12 @@ def test_bulk_regeneration_rerenders_with_the_new_template(issued, admin_user, c
     client.force_login(admin_user)
     response = client.post("/admin/certificates/regenerate/", {"course": course.pk})
     assert response.status_code == 302
-    job = CertificateRegeneration.objects.get()
-    assert job.total == 1
-    regeneration.certificate_regeneration_run(job_id=job.pk)  # what the task runs
+    job = BackgroundJob.objects.get(kind="certificates.regenerate")
+    assert job.progress_total == 1
+    run_jobs()  # what the worker runs
     job.refresh_from_db()
     issued.refresh_from_db()
-    assert (job.status, job.done, job.failed, job.percent) == ("done", 1, 0, 100)
+    assert (job.status, job.result, job.percent) == ("done", {"done": 1, "failed": 0}, 100)
     assert issued.pdf != old_pdf and issued.template == template and issued.code in issued.pdf
     assert b"%PDF" in pdf_bytes(issued)[:8]
     page = client.get("/admin/certificates/regenerate/")
