@@ -102,13 +102,13 @@ def _stamp(as_of: date | None) -> str:
 def export_rows(report, run=None):
     """Every learner row with their enrolments, a chunk of learners at a time (flat memory)."""
     total = len(report.learners)
-    for start in range(0, total, EXPORT_CHUNK):
-        chunk = report.load_facts(report.learners[start : start + EXPORT_CHUNK])
+    done = 0
+    for chunk in report.learners.chunks(EXPORT_CHUNK):
+        report.load_facts(chunk)
         yield from _chunk_rows(chunk)
-        for row in chunk:
-            row.enrollments = []  # done with this chunk
+        done += len(chunk)
         if run is not None:
-            run.progress(min(start + EXPORT_CHUNK, total), total=total)
+            run.progress(done, total=total)
 
 
 def _chunk_rows(rows):

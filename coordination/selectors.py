@@ -8,7 +8,7 @@ status of each enrolment comes from ``courses.assignment_status`` (the one home 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -147,16 +147,16 @@ PERSON_FIELDS = (
 )
 
 
-def _people(memberships, window: slice | None = None) -> list[Person]:
-    """Light person rows from memberships (all, or the ``window`` of an ordered query)."""
+def _people(memberships, window: slice | None = None) -> Iterator[Person]:
+    """Light person rows from memberships (all, streamed, or the ``window`` of an ordered query)."""
     values = memberships.values_list(*PERSON_FIELDS)
-    rows = values[window] if window is not None else values.iterator(chunk_size=20_000)
-    return [
+    rows = values[window] if window is not None else values.iterator(chunk_size=5_000)
+    return (
         Person(
             user_id, PersonUser(user_id, name or "", email, group, position), PersonUnit(unit_id, path, code, unit_name)
         )
         for user_id, name, email, group, position, unit_id, path, code, unit_name in rows
-    ]
+    )
 
 
 def _fact_rows(enrollments):
@@ -201,10 +201,26 @@ class PeopleList(Sequence):
     def __len__(self) -> int:
         return self.count()
 
+    def chunks(self, size: int):
+        """Every learner in order, ``size`` rows at a time, from one sorted pass (a server-side
+        cursor on PostgreSQL) — for exports, which read the whole list."""
+        if self._all is not None:
+            for start in range(0, len(self._all), size):
+                yield [LearnerRow(person, [], self.today) for person in self._all[start : start + size]]
+            return
+        chunk: list[LearnerRow] = []
+        for person in _people(self.ordered):
+            chunk.append(LearnerRow(person, [], self.today))
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        people = self._all[index] if self._all is not None else _people(self.ordered, index)
+        people = self._all[index] if self._all is not None else list(_people(self.ordered, index))
         return [LearnerRow(person, [], self.today) for person in people]
 
 
