@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from lms.orgunits.selectors import user_in_scope, users_visible_to
-from lms.tabular import csv_rows
+from lms.orgunits.selectors import user_in_scope
 
 from .gift import gift_export, gift_import
+from .jobs import attempts_visible_to, report_csv_queue
 from .models import Question, QuestionCategory, QuizPage
 from .services import quiz_override_set, quiz_regrade
-from .statistics import graded_attempts, question_statistics
+from .statistics import question_statistics
 
 
 def _require_quiz_staff(request):
@@ -51,42 +51,9 @@ class QuizReportView(WagtailAdminTemplateMixin, TemplateView):
         return _("Báo cáo: %(title)s") % {"title": self.quiz.title}
 
     def _attempts(self):
-        visible = users_visible_to(viewer=self.request.user)
-        attempts = graded_attempts(quiz=self.quiz)
-        return attempts if self.request.user.is_superuser else attempts.filter(user__in=visible)
+        return attempts_visible_to(viewer=self.request.user, quiz=self.quiz)
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "csv":
-            header = [
-                "email",
-                "họ và tên",
-                "lần",
-                "trạng thái",
-                "bắt đầu",
-                "nộp",
-                "thời gian (giây)",
-                "điểm (%)",
-                "đạt",
-                "đợt",
-            ]
-            rows = (
-                [
-                    a.user.email,
-                    a.user.full_name,
-                    a.number,
-                    a.state,
-                    a.started_at.isoformat(),
-                    a.submitted_at.isoformat() if a.submitted_at else "",
-                    a.duration_seconds or "",
-                    a.score_pct,
-                    "có" if a.passed else "không",
-                    a.cycle,
-                ]
-                for a in self._attempts()
-            )
-            response = HttpResponse(csv_rows(header, rows), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="quiz-{self.quiz.pk}-attempts.csv"'
-            return response
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -104,6 +71,9 @@ class QuizReportView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "csv":  # the attempts grow with learners: a background job
+            job = report_csv_queue(actor=request.user, quiz=self.quiz, back_url=request.path)
+            return redirect("job_detail", job_id=job.pk)
         if request.POST.get("action") == "override":
             form = OverrideForm(request.POST)
             user = get_user_model().objects.filter(email__iexact=request.POST.get("email", "")).first()

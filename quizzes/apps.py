@@ -12,8 +12,9 @@ class QuizzesConfig(AppConfig):
         from courses.completion import register_lesson_rule  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from lms.accounts.personal_data import register_section  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
-        from . import personal_data, selectors  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from . import jobs, personal_data, selectors  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         register_lesson_rule("quiz_passed", selectors.quiz_lesson_rule)
+        jobs.register()
         register_section(key="quiz_attempts", title=_("Bài kiểm tra đã làm"), rows=personal_data.attempt_rows)
         register_section(key="quiz_overrides", title=_("Ngoại lệ bài kiểm tra"), rows=personal_data.override_rows)
