@@ -182,20 +182,22 @@ class PeopleList(Sequence):
     PostgreSQL sorts with its ICU Vietnamese collation; other databases (the embedded SQLite) are
     read once and sorted in Python."""
 
+    ordered = True  # Django's Paginator asks; the sorted query lives in ``query``
+
     def __init__(self, memberships, today):
         self.today = today
         self._count: int | None = None
         if connection.vendor == "postgresql":
-            self.ordered, self._all = people_ordered(memberships), None
+            self.query, self._all = people_ordered(memberships), None
         else:
-            self.ordered = None
+            self.query = None
             self._all = sorted(_people(memberships), key=lambda person: vietnamese_name_sort_key(person.user.full_name))
 
     def count(self) -> int:
         if self._all is not None:
             return len(self._all)
         if self._count is None:
-            self._count = self.ordered.count()
+            self._count = self.query.count()
         return self._count
 
     def __len__(self) -> int:
@@ -209,7 +211,7 @@ class PeopleList(Sequence):
                 yield [LearnerRow(person, [], self.today) for person in self._all[start : start + size]]
             return
         chunk: list[LearnerRow] = []
-        for person in _people(self.ordered):
+        for person in _people(self.query):
             chunk.append(LearnerRow(person, [], self.today))
             if len(chunk) == size:
                 yield chunk
@@ -220,7 +222,7 @@ class PeopleList(Sequence):
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        people = self._all[index] if self._all is not None else list(_people(self.ordered, index))
+        people = self._all[index] if self._all is not None else list(_people(self.query, index))
         return [LearnerRow(person, [], self.today) for person in people]
 
 
@@ -283,7 +285,7 @@ def learners_filtered(report: Report, *, group: str = "", position: str = "", st
     (filters applied by the database, so a page still reads one page)."""
     if not (group or position or status):
         return report.learners
-    memberships = report.learners.ordered if report.learners.ordered is not None else None
+    memberships = report.learners.query if report.learners.query is not None else None
     if memberships is None:  # the Python-sorted list (embedded SQLite)
         rows = list(report.learners[0 : len(report.learners)])
         if group:
@@ -303,7 +305,7 @@ def learners_filtered(report: Report, *, group: str = "", position: str = "", st
             user_id__in=report.enrollments_query.filter(assignment_status=status).values("user_id")
         )
     filtered = PeopleList.__new__(PeopleList)
-    filtered.today, filtered._count, filtered.ordered, filtered._all = report.today, None, memberships, None
+    filtered.today, filtered._count, filtered.query, filtered._all = report.today, None, memberships, None
     return filtered
 
 
