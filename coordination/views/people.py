@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,11 +33,13 @@ def memberships_pending(request):
     """Self-declarations awaiting confirmation (only the name and the declared unit are shown) and
     the invitations this coordinator sent (administrators see all and may confirm them)."""
     _coordinator_only(request)
-    pending = members_in_scope(viewer=request.user, confirmed=False).order_by("unit__path", "start")
-    invitations = MembershipInvitation.objects.select_related("unit", "invited_by").order_by("-created_at")
+    pending = Paginator(
+        members_in_scope(viewer=request.user, confirmed=False).order_by("unit__path", "start", "pk"), 100
+    ).get_page(request.GET.get("p"))
+    invitations = MembershipInvitation.objects.select_related("unit", "invited_by").order_by("-created_at", "-pk")
     if not request.user.is_superuser:
         invitations = invitations.filter(invited_by=request.user)
-    context = {"pending": pending, "invitations": invitations[:200]}
+    context = {"pending": pending, "invitations": Paginator(invitations, 100).get_page(request.GET.get("i"))}
     return render(request, "coordination/memberships.html", context)
 
 

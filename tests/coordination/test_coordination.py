@@ -289,3 +289,40 @@ def test_a_coordinator_transfers_only_their_own_learners_into_their_own_units(cl
     current = Membership.objects.get(user=world["a1"], end__isnull=True)
     assert current.unit == world["commune_b"] and current.confirmed_at is not None
     assert AuditEntry.objects.filter(action="membership.transfer", target_id=str(world["a1"].pk)).exists()
+
+
+def test_a_self_declared_unit_waits_for_its_coordinator_and_the_confirmed_one_stays(client, world):
+    """A learner of commune A declares commune B: A's coordinator keeps them; B's sees only the name
+    and the declared unit until confirming — then the learner moves and the audit names the change."""
+    from lms.orgunits.services import membership_declare
+
+    learner = world["a1"]
+    membership_declare(user=learner, unit=world["commune_b"])
+    client.force_login(world["ca"])
+    assert "Nguyễn Văn Bình" in client.get("/coordinate/").content.decode()
+    client.force_login(world["cb"])
+    assert "Nguyễn Văn Bình" not in client.get("/coordinate/").content.decode()
+    assert client.get(f"/coordinate/learners/{learner.pk}/").status_code == 404
+    pending = client.get("/coordinate/memberships/").content.decode()
+    assert "Nguyễn Văn Bình" in pending and learner.email not in pending and "Xã Gia Bình" in pending
+    declared = Membership.objects.get(user=learner, end__isnull=True, confirmed_at__isnull=True)
+    client.post(f"/coordinate/memberships/{declared.pk}/confirm/", {"answer": "confirm"})
+    assert Membership.objects.get(user=learner, end__isnull=True).unit == world["commune_b"]
+    entry = AuditEntry.objects.get(action="membership.confirm", subject=learner)
+    assert entry.data["changes"]["unit"] == ["Xã Tiên Du (09325)", "Xã Gia Bình (09367)"]
+    client.force_login(world["ca"])
+    assert f"/coordinate/learners/{learner.pk}/" not in client.get("/coordinate/").content.decode()
+
+
+def test_a_coordinator_declines_a_declaration_and_nothing_moves(client, world):
+    from lms.orgunits.services import membership_declare
+
+    membership_declare(user=world["a1"], unit=world["commune_b"])
+    declared = Membership.objects.get(user=world["a1"], confirmed_at__isnull=True)
+    client.force_login(world["ca"])  # not the declared unit's coordinator
+    assert client.post(f"/coordinate/memberships/{declared.pk}/confirm/", {"answer": "decline"}).status_code == 403
+    client.force_login(world["cb"])
+    client.post(f"/coordinate/memberships/{declared.pk}/confirm/", {"answer": "decline"})
+    assert not Membership.objects.filter(pk=declared.pk).exists()
+    assert Membership.objects.get(user=world["a1"], end__isnull=True).unit == world["commune_a"]
+    assert AuditEntry.objects.filter(action="membership.decline", subject=world["a1"]).exists()
