@@ -18,7 +18,7 @@ from django.utils import timezone
 from courses.assignment_status import enrollments_with_status
 from courses.models import AssignmentStatus, Enrollment, EnrollmentStatus
 from lms.orgunits.models import Membership, OrgUnit
-from lms.orgunits.selectors import scope_roots, subtree_filter
+from lms.orgunits.selectors import members_in_scope_q, scope_roots
 
 STEP = OrgUnit.steplen
 
@@ -33,18 +33,11 @@ class Scope:
     as_of: date | None
 
     def membership_q(self, prefix: str = "") -> Q:
-        """Confirmed memberships in the viewer's scope (and ``unit``), current or valid on ``as_of``."""
-        p = prefix
-        if self.as_of is None:
-            condition = Q(**{f"{p}end__isnull": True, f"{p}confirmed_at__isnull": False, f"{p}user__is_active": True})
-        else:
-            condition = Q(**{f"{p}start__lte": self.as_of, f"{p}confirmed_at__date__lte": self.as_of}) & (
-                Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": self.as_of})
-            )
-        if not (self.viewer.is_authenticated and self.viewer.is_superuser):
-            condition &= subtree_filter([r.path for r in scope_roots(viewer=self.viewer)], field=f"{p}unit__path")
+        """Confirmed memberships in the viewer's scope (the scope rule, ``members_in_scope_q``),
+        narrowed to ``unit``."""
+        condition = members_in_scope_q(viewer=self.viewer, as_of=self.as_of, prefix=prefix)
         if self.unit is not None:
-            condition &= Q(**{f"{p}unit__path__startswith": self.unit.path})
+            condition &= Q(**{f"{prefix}unit__path__startswith": self.unit.path})
         return condition
 
     def memberships(self) -> QuerySet[Membership]:

@@ -80,6 +80,24 @@ def unit_in_scope(*, viewer, unit: OrgUnit) -> bool:
     return any(unit.path.startswith(root.path) for root in scope_roots(viewer=viewer))
 
 
+def members_in_scope_q(*, viewer, confirmed: bool | None = True, as_of: date | None = None, prefix: str = "") -> Q:
+    """The condition ``members_in_scope`` applies, on a relation path (``prefix``, e.g.
+    ``"user__memberships__"``) so a report can filter enrolments through their learner's membership
+    with the very same rule."""
+    p = prefix
+    if as_of is None:
+        condition = Q(**{f"{p}end__isnull": True, f"{p}user__is_active": True})
+    else:
+        condition = Q(**{f"{p}start__lte": as_of}) & (Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": as_of}))
+    if not (viewer.is_authenticated and viewer.is_superuser):
+        condition &= subtree_filter([r.path for r in scope_roots(viewer=viewer)], field=f"{p}unit__path")
+    if confirmed is None:
+        return condition
+    if confirmed and as_of is not None:
+        return condition & Q(**{f"{p}confirmed_at__date__lte": as_of})
+    return condition & Q(**{f"{p}confirmed_at__isnull": not confirmed})
+
+
 def members_in_scope(*, viewer, confirmed: bool | None = True, as_of: date | None = None) -> QuerySet[Membership]:
     """Memberships of units in the viewer's scope.
 
@@ -87,20 +105,9 @@ def members_in_scope(*, viewer, confirmed: bool | None = True, as_of: date | Non
     transfers and merges after it change nothing. ``confirmed``: True for confirmed memberships only
     (confirmed by ``as_of`` when given), False for self-declared ones awaiting confirmation, None for both.
     """
-    if as_of is None:
-        memberships = Membership.objects.filter(end__isnull=True, user__is_active=True)
-    else:
-        memberships = Membership.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=as_of))
-    memberships = memberships.select_related("user", "unit")
-    if not (viewer.is_authenticated and viewer.is_superuser):
-        memberships = memberships.filter(
-            subtree_filter([r.path for r in scope_roots(viewer=viewer)], field="unit__path")
-        )
-    if confirmed is None:
-        return memberships
-    if confirmed and as_of is not None:
-        return memberships.filter(confirmed_at__date__lte=as_of)
-    return memberships.filter(confirmed_at__isnull=not confirmed)
+    return Membership.objects.filter(
+        members_in_scope_q(viewer=viewer, confirmed=confirmed, as_of=as_of)
+    ).select_related("user", "unit")
 
 
 def users_visible_to(*, viewer) -> QuerySet:
