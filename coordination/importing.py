@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from courses.assignments import assignments_apply_for_users
 from lms.accounts.models import LearnerGroup, Position
+from lms.accounts.services import accounts_for_invitations
 from lms.accounts.validators import learner_fields_clean
 from lms.audit.services import audit_changes, audit_record, audit_record_many
 from lms.jobs.models import BackgroundJob, JobStatus
@@ -42,7 +42,7 @@ from lms.tabular import TableError, TableLimits, table_read
 from lms.tabular.limits import not_a_table, too_large
 from lms.text import normalize_nfc, search_key
 
-from .invitations import INVITATIONS_SEND
+from .invitations import invitations_send_queue
 
 HEADERS = {
     "full_name": {"full_name", "ho va ten", "ho ten"},
@@ -291,14 +291,7 @@ def import_apply_run(job: BackgroundJob, run) -> dict:
     units = _UnitLookup(job.owner)
     _apply_updates(job.owner, [row for row in rows if row.outcome == "update"], units)
     invitations = _apply_invitations(job.owner, [row for row in rows if row.outcome == "invite"], units)
-    if invitations:
-        job_create(
-            owner=job.owner,
-            kind=INVITATIONS_SEND,
-            title=_("Gửi %(n)s lời mời") % {"n": len(invitations)},
-            params={"invitations": [invitation.pk for invitation in invitations]},
-            total=len(invitations),
-        )
+    invitations_send_queue(actor=job.owner, invitations=invitations)
     summary = {"invite": counts["invite"], "update": counts["update"], "unchanged": counts["unchanged"]}
     audit_record(actor=job.owner, action="learners.import", data={"file": preview.result.get("filename"), **summary})
     # The preview holds other people's data: once applied, keep only the counts.
@@ -347,31 +340,16 @@ def _apply_invitations(actor, rows: list[RowOutcome], units: _UnitLookup) -> lis
     """Invite every other address; unknown ones get a new account (no password yet, name from the file)."""
     if not rows:
         return []
-    User = get_user_model()
-    existing = {user.email.lower(): user for user in User.objects.filter(email__in=[row.email for row in rows])}
-    fresh = [
-        User(
-            email=row.email,
-            full_name=row.full_name,
-            learner_group=row.learner_group,
-            position=row.position,
-            phone=row.phone,
-        )
-        for row in rows
-        if row.email not in existing
-    ]
-    for user in fresh:
-        user.set_unusable_password()
-    User.objects.bulk_create(fresh, batch_size=1000)
-    created = {user.email: user for user in User.objects.filter(email__in=[user.email for user in fresh])}
-    EmailAddress.objects.bulk_create(
-        [EmailAddress(user=user, email=user.email, verified=False, primary=True) for user in created.values()],
-        batch_size=1000,
-        ignore_conflicts=True,
+    accounts = accounts_for_invitations(
+        people={
+            row.email: {
+                "full_name": row.full_name,
+                "learner_group": row.learner_group,
+                "position": row.position,
+                "phone": row.phone,
+            }
+            for row in rows
+        }
     )
-    people = []
-    for row in rows:
-        user = existing.get(row.email) or created[row.email]
-        unit, _in_scope = units.get(row.unit_code)
-        people.append((user, unit))
+    people = [(accounts[row.email], units.get(row.unit_code)[0]) for row in rows]
     return invitations_create(actor=actor, people=people, reason=_("Nhập danh sách"))

@@ -11,7 +11,6 @@ import logging
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from courses.assignments import assignments_apply_for_users
 from courses.models import Assignment
+from lms.accounts.services import accounts_for_invitations
 from lms.jobs.services import job_create
 from lms.orgunits.models import MembershipInvitation
 from lms.orgunits.services import invitation_accept, invitation_token, invitations_create
@@ -98,26 +98,22 @@ def invitations_queue(*, actor, emails: list[str], unit, assignment=None) -> lis
     e-mails; on acceptance the learner joins ``unit`` and, with ``assignment``, is named in it."""
     if not emails or unit is None:
         return []
-    User = get_user_model()
-    existing = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
-    fresh = [User(email=email) for email in emails if email not in existing]
-    for user in fresh:
-        user.set_unusable_password()
-    User.objects.bulk_create(fresh, batch_size=1000)
-    created = {user.email: user for user in User.objects.filter(email__in=[user.email for user in fresh])}
-    EmailAddress.objects.bulk_create(
-        [EmailAddress(user=user, email=user.email, verified=False, primary=True) for user in created.values()],
-        ignore_conflicts=True,
-    )
-    people = [(existing.get(email) or created[email], unit) for email in emails]
+    accounts = accounts_for_invitations(people=dict.fromkeys(emails, {}))
+    people = [(accounts[email], unit) for email in emails]
     context = {"assignment": assignment.pk} if assignment is not None else None
     invitations = invitations_create(actor=actor, people=people, reason=_("Giao khoá học"), context=context)
-    if invitations:
-        job_create(
-            owner=actor,
-            kind=INVITATIONS_SEND,
-            title=_("Gửi %(n)s lời mời") % {"n": len(invitations)},
-            params={"invitations": [invitation.pk for invitation in invitations]},
-            total=len(invitations),
-        )
+    invitations_send_queue(actor=actor, invitations=invitations)
     return invitations
+
+
+def invitations_send_queue(*, actor, invitations: list[MembershipInvitation]):
+    """Queue the e-mails of ``invitations`` (one job for any number)."""
+    if not invitations:
+        return None
+    return job_create(
+        owner=actor,
+        kind=INVITATIONS_SEND,
+        title=_("Gửi %(n)s lời mời") % {"n": len(invitations)},
+        params={"invitations": [invitation.pk for invitation in invitations]},
+        total=len(invitations),
+    )

@@ -148,3 +148,22 @@ def user_anonymise(*, user: User, actor: User | None = None) -> User:
     user.set_unusable_password()
     user.save()
     return user
+
+
+@transaction.atomic
+def accounts_for_invitations(*, people: dict[str, dict]) -> dict[str, User]:
+    """The account of each e-mail in ``people`` (e-mail → initial fields): an existing account as it
+    is — nothing about it changes — or a new one without a password, with those fields and an
+    unverified address (the invitation link proves it). Set-based: a few queries for any number."""
+    existing = {user.email.lower(): user for user in User.objects.filter(email__in=list(people))}
+    fresh = [User(email=email, **fields) for email, fields in people.items() if email not in existing]
+    for user in fresh:
+        user.set_unusable_password()
+    User.objects.bulk_create(fresh, batch_size=1000)
+    created = {user.email: user for user in User.objects.filter(email__in=[user.email for user in fresh])}
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=user, email=user.email, verified=False, primary=True) for user in created.values()],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return {**existing, **created}
