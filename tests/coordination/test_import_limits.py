@@ -3,7 +3,6 @@
 An over-size file is refused by the upload page itself; every other one is refused by the worker that
 checks the file (the preview job fails with the reader's message), with its peak memory bounded."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,6 @@ def _page_text(response) -> str:
 def test_hostile_file_is_refused_with_a_message_and_nothing_saved(client, coordinator, filename):
     build, message = HOSTILE_UPLOADS[filename]
     accounts = User.objects.count()
-    start = time.perf_counter()
     response = client.post("/coordinate/import/", {"file": SimpleUploadedFile(filename, build())})
     if filename in OVER_SIZE:
         assert response.status_code == 400 and message in _page_text(response)
@@ -50,7 +48,6 @@ def test_hostile_file_is_refused_with_a_message_and_nothing_saved(client, coordi
         assert message in _page_text(client.get(response["Location"]))
         assert job.result == {}
         assert not job_storage().exists(job.params["upload"])  # the upload itself is gone
-    assert time.perf_counter() - start < 5
     assert User.objects.count() == accounts
 
 
@@ -64,7 +61,10 @@ def test_a_declared_dimension_alone_does_not_refuse_a_small_file(client, coordin
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_refuses_every_hostile_file_quickly_within_300_mb(client, admin_user, tmp_path, settings):
-    """In a real worker process (solo pool: the files are read in the process we measure)."""
+    """In a real worker process (solo pool: the files are read in the process we measure).
+
+    How quickly each file is refused is printed by ``bench/import_limits_bench.py``; here a file the
+    worker does not refuse within a minute fails the test."""
     import uuid
 
     from tests.fixtures.worker import WorkerProcess, wait_for
@@ -81,7 +81,6 @@ def test_the_worker_refuses_every_hostile_file_quickly_within_300_mb(client, adm
         for filename, (build, message) in HOSTILE_UPLOADS.items():
             if filename in OVER_SIZE:
                 continue
-            started = time.monotonic()
             client.post("/coordinate/import/", {"file": SimpleUploadedFile(filename, build())})
             job = BackgroundJob.objects.latest("pk")
             assert wait_for(lambda job=job: BackgroundJob.objects.get(pk=job.pk).status == "failed", timeout=60), (
@@ -89,7 +88,6 @@ def test_the_worker_refuses_every_hostile_file_quickly_within_300_mb(client, adm
                 worker.log_text()[-2000:],
             )
             assert message in BackgroundJob.objects.get(pk=job.pk).message
-            assert time.monotonic() - started < 15, filename
         status = Path(f"/proc/{worker.process.pid}/status").read_text()
         peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
         assert peak_kb < 300 * 1024, f"worker peak RSS {peak_kb / 1024:.0f} MB"
