@@ -1,8 +1,9 @@
-"""GIFT as pure functions (quizzes.gift_format): Moodle's constructs and errors for people.
+"""GIFT as pure functions (quizzes.gift_format): Moodle's constructs, errors for people, round trips.
 
 No database: every test reads or writes text only.
 """
 
+import html
 from collections import Counter
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzes.gift_format import CATCH_ALL, gift_parse
+from quizzes.gift_format import CATCH_ALL, gift_export, gift_parse
+from quizzes.gift_format.html import html_from_markdown, html_from_plain, html_sanitize
 
 CONFORMANCE = Path(__file__).parent / "gift" / "conformance.gift"
 
@@ -262,3 +264,228 @@ def test_a_file_exported_by_moodle_reads_as_written():
     assert (specs["TF"]["feedback_true"], specs["TF"]["feedback_false"]) == ("<p>right</p>", "<p>wrong</p>")
     assert specs["Match"]["pairs"][0] == {"left": "cat", "right": "cat food"}
     assert specs["Essay"]["type"] == "essay"
+
+
+def test_conformance_file_survives_export_and_parse(conformance):
+    exported = gift_export([(q.category, q.spec) for q in conformance.values()])
+    again = gift_parse(exported)
+    assert again.errors == []
+    assert [(q.category, q.spec) for q in again.questions] == [(q.category, q.spec) for q in conformance.values()]
+
+
+# --- round trip: random payloads of every type → export → parse → the same payloads -----------
+
+MOODLE_GRADES = [100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571]
+MOODLE_GRADES += [12.5, 11.11111, 10, 5, 0]
+FRACTIONS = sorted({round(sign * grade / 100, 7) for grade in MOODLE_GRADES for sign in (1, -1)})
+POSITIVE_SPLITS = [[1.0], [0.5, 0.5], [0.3333333, 0.3333333, 0.3333333], [0.25] * 4, [0.75, 0.25], [0.6, 0.4]]
+POSITIVE_SPLITS += [[0.8, 0.2], [0.7, 0.3], [0.9, 0.1], [0.5, 0.25, 0.25], [0.1666667] * 6, [0.1428571] * 7]
+NUMBERS = [299792458, 0.1, 1945, -39, 2.5, 0, 1e-7, 1e22, 6.02214076e23, 1234.5678, -0.001]
+
+PIECES = ["Điều", "văn bản", "số 30/2020/NĐ-CP", "{", "}", "~", "=", "#", ":", "::", "\\", "\\n", "->", "%50%"]
+PIECES += ["[html]", "[plain]", "<b>", "&amp;", "&", "//", "$CATEGORY:", "####", "_____", "**đậm**", "\n", "   "]
+words = st.lists(st.one_of(st.sampled_from(PIECES), st.text(alphabet=GIFT_CHARACTERS, max_size=8)), max_size=8)
+plain = words.map(lambda parts: " ".join(parts).strip()).filter(bool)
+short_plain = plain.filter(lambda text: len(text) <= 200)
+html_text = (
+    st.lists(st.tuples(st.sampled_from(["p", "strong", "em", "a", "code", "li"]), short_plain), min_size=1, max_size=3)
+    .map(lambda parts: html_sanitize("".join(_element(tag, html.escape(text, quote=False)) for tag, text in parts)))
+    .filter(bool)
+)
+
+
+def _element(tag, text):
+    return f'<p><a href="https://vb.gov.vn/a?b=1#c">{text}</a></p>' if tag == "a" else f"<{tag}>{text}</{tag}>"
+
+
+feedback = st.one_of(st.just(""), short_plain.map(html_from_plain), html_text)
+fraction = st.sampled_from(FRACTIONS)
+number = st.one_of(st.sampled_from(NUMBERS), st.floats(min_value=-1e300, max_value=1e300))
+
+
+@st.composite
+def head(draw, qtype):
+    text_format = draw(st.sampled_from(["html", "markdown", "plain", "moodle"]))
+    payload = {"schema": 2, "type": qtype, "name": draw(short_plain), "text_format": text_format}
+    if text_format == "html":
+        payload["text"] = draw(html_text)
+    else:
+        source = draw(plain)
+        payload["text_source"] = source
+        payload["text"] = html_from_markdown(source) if text_format == "markdown" else html_from_plain(source)
+    if not payload["text"]:
+        payload["text"] = "<p>x</p>"
+        payload["text_format"] = "html"
+        payload.pop("text_source", None)
+    graded = qtype != "description"
+    payload["general_feedback"] = draw(feedback) if graded else ""
+    payload["default_mark"] = draw(st.sampled_from([1.0, 2.0, 0.5, 10.0])) if graded else 0.0
+    return payload
+
+
+@st.composite
+def answer_list(draw, positive_rule):
+    fractions = positive_rule(draw, draw(st.lists(fraction, min_size=2, max_size=5)))
+    return [{"text": draw(short_plain), "fraction": f, "feedback": draw(feedback)} for f in fractions]
+
+
+def single_rule(draw, fractions):
+    fractions[draw(st.integers(0, len(fractions) - 1))] = 1.0
+    return fractions
+
+
+def multiple_rule(draw, fractions):
+    """Positive fractions that add up to 100%, then wrong ones (0 or negative), at least two options."""
+    split = draw(st.sampled_from(POSITIVE_SPLITS))
+    wrong = [f for f in fractions if f <= 0] or [0.0]
+    return draw(st.permutations(split + wrong))
+
+
+@st.composite
+def payloads(draw):
+    qtype = draw(st.sampled_from(["single", "multiple", "true_false", "short_answer", "numeric", "matching"]
+                                 + ["ordering", "essay", "description"]))  # fmt: skip
+    payload = draw(head(qtype))
+    if qtype == "single":
+        payload["options"] = draw(answer_list(single_rule))
+    elif qtype == "multiple":
+        payload["options"] = draw(answer_list(multiple_rule))
+        payload["all_or_nothing"] = draw(st.booleans())
+    elif qtype == "true_false":
+        payload |= {"answer": draw(st.booleans()), "feedback_true": draw(feedback), "feedback_false": draw(feedback)}
+    elif qtype == "short_answer":
+        answers = draw(answer_list(single_rule))
+        payload |= {"answers": answers, "case_sensitive": draw(st.booleans()), "ignore_diacritics": draw(st.booleans())}
+    elif qtype == "numeric":
+        payload |= {"answers": draw(numeric_answers()), "unit": draw(st.sampled_from(["", "m/s", "°C", "đồng"]))}
+    elif qtype == "matching":
+        pairs = [
+            {"left": left, "right": draw(short_plain)} for left in draw(st.lists(short_plain, min_size=2, max_size=4))
+        ]
+        pairs += [{"left": "", "right": right} for right in draw(st.lists(short_plain, max_size=2))]
+        payload["pairs"] = pairs
+    elif qtype == "ordering":
+        payload["items"] = draw(st.lists(short_plain, min_size=2, max_size=5))
+    elif qtype == "essay":
+        payload |= {
+            "response_template": draw(feedback),
+            "grader_info": draw(feedback),
+            "min_words": draw(st.sampled_from([0, 0, 50, 300])),
+        }
+    return payload
+
+
+@st.composite
+def numeric_answers(draw):
+    answers = []
+    for index in range(draw(st.integers(1, 4))):
+        value_fraction = 1.0 if index == 0 else draw(fraction)
+        if draw(st.booleans()):
+            low, high = sorted([draw(number), draw(number)])
+            answers.append({"kind": "range", "min": low, "max": high, "fraction": value_fraction})
+        else:
+            tolerance = abs(draw(number))
+            answers.append({"kind": "exact", "value": draw(number), "tolerance": tolerance, "fraction": value_fraction})
+        answers[-1]["feedback"] = draw(feedback)
+    if draw(st.booleans()):
+        answers.append(
+            {"kind": "range", "min": -CATCH_ALL, "max": CATCH_ALL, "fraction": 0.0, "feedback": draw(feedback)}
+        )
+    return answers
+
+
+category = st.lists(short_plain.map(lambda name: " ".join(name.split()).strip("/ ")).filter(bool), max_size=3)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.tuples(category, payloads()), min_size=1, max_size=4))
+def test_export_then_parse_gives_the_same_payloads(questions):
+    exported = gift_export(questions)
+    result = gift_parse(exported)
+    assert result.errors == [], exported
+    assert [(q.category, q.spec) for q in result.questions] == questions, exported
+
+
+# --- what the writer writes ------------------------------------------------------------------
+
+
+def payload(qtype, **keys):
+    head = {"schema": 2, "type": qtype, "name": "Câu", "text": "Câu hỏi?", "text_format": "moodle"}
+    head |= {"text_source": "Câu hỏi?", "general_feedback": "", "default_mark": 0.0 if qtype == "description" else 1.0}
+    return head | keys
+
+
+def round_trip(questions):
+    exported = gift_export(questions)
+    result = gift_parse(exported)
+    assert result.errors == [], exported
+    assert [(q.category, q.spec) for q in result.questions] == questions, exported
+    return exported
+
+
+def test_numbers_are_written_exactly_and_fractions_as_moodle_percentages():
+    answers = [
+        {"kind": "exact", "value": 299792458.0, "tolerance": 0.0, "fraction": 1.0, "feedback": ""},
+        {"kind": "exact", "value": 0.1, "tolerance": 1e-7, "fraction": 0.3333333, "feedback": ""},
+        {"kind": "range", "min": -1e22, "max": 6.02214076e23, "fraction": -1.0, "feedback": ""},
+        {"kind": "exact", "value": 1945.0, "tolerance": 2.0, "fraction": 0.5, "feedback": "Gần đúng."},
+    ]
+    exported = round_trip([(["Số"], payload("numeric", answers=answers, unit=""))])
+    assert "=299792458:0\n" in exported and "=%33.33333%0.1:0.0000001\n" in exported
+    assert "=%-100%-10000000000000000000000..602214076000000000000000\n" in exported
+    assert "=%50%1945:2#Gần đúng.\n" in exported
+    assert "e+" not in exported and "e-" not in exported
+
+
+def test_categories_are_written_with_doubled_slashes_only_when_they_change():
+    single = payload("single", options=[{"text": "a", "fraction": 1.0, "feedback": ""}] * 2)
+    exported = round_trip([(["Nghị định 30/2020", "Thể thức"], single), (["Nghị định 30/2020", "Thể thức"], single)])
+    assert exported.count("$CATEGORY:") == 1
+    assert exported.startswith("$CATEGORY: $course$/top/Nghị định 30//2020/Thể thức\n\n")
+
+
+def test_a_hint_line_only_for_what_gift_cannot_say():
+    options = [{"text": "a", "fraction": 0.5, "feedback": ""}, {"text": "b", "fraction": 0.5, "feedback": ""}]
+    plain = round_trip([([], payload("multiple", options=options, all_or_nothing=False))])
+    assert "hocso" not in plain and "~%50%a\n" in plain
+    hinted = round_trip([([], payload("multiple", options=options, all_or_nothing=True, default_mark=2.0))])
+    assert '// hocso: {"all_or_nothing": true, "default_mark": 2.0}\n::Câu::' in hinted
+
+
+def test_ordering_is_a_comment_moodle_skips_and_hoc_so_reads_back():
+    ordering = payload("ordering", items=["Soạn thảo", "Ký số", "Phát hành"], default_mark=1.0)
+    exported = round_trip([([], ordering)])
+    question_lines = [line for line in exported.splitlines() if line and not line.startswith("$CATEGORY")]
+    assert question_lines and all(line.startswith("//") for line in question_lines)
+
+
+def test_arrows_that_moodle_would_read_as_matching_are_written_around():
+    short = payload(
+        "short_answer",
+        answers=[{"text": "a->b", "fraction": 1.0, "feedback": "x -&gt; y"}],
+        case_sensitive=False,
+        ignore_diacritics=True,
+    )
+    pairs = [{"left": "1 -> 2", "right": "một -> hai"}, {"left": "3", "right": "ba"}]
+    exported = round_trip([([], short), ([], payload("matching", pairs=pairs))])
+    assert '// hocso: {"type": "short_answer"}' in exported and "#[html]x -&gt; y" in exported
+    assert "=[html]1 -&gt; 2 -> một -> hai\n" in exported
+
+
+def test_single_choice_with_every_option_right_keeps_a_tilde_and_an_equals():
+    options = [{"text": "a", "fraction": 1.0, "feedback": ""}, {"text": "b", "fraction": 1.0, "feedback": ""}]
+    exported = round_trip([([], payload("single", options=options))])
+    assert "\t=a\n\t~%100%b\n" in exported
+
+
+def test_texts_keep_their_format_and_feedback_is_plain_when_it_can_be():
+    markdown = payload("true_false", answer=True, feedback_true="<p>Đúng</p>", feedback_false="Sai<br>hẳn")
+    markdown |= {
+        "text_format": "markdown",
+        "text_source": "**Đậm** và {ngoặc}",
+        "text": "<p><strong>Đậm</strong> và {ngoặc}</p>",
+    }
+    moodle = payload("true_false", answer=False, feedback_true="Sai<br>hẳn", feedback_false="<p>Đúng</p>")
+    exported = round_trip([([], markdown), ([], moodle)])
+    assert "::Câu::[markdown]**Đậm** và \\{ngoặc\\}{TRUE#[html]Sai<br>hẳn#[html]<p>Đúng</p>}" in exported
+    assert "::Câu::Câu hỏi?{FALSE#Sai\\nhẳn#[html]<p>Đúng</p>}" in exported
