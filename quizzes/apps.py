@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What editors hold (as the migration 0005 grants): the question bank, reading attempts, grading essays.
+EDITOR_PERMISSIONS = [
+    f"{action}_{model}" for action in ("add", "change", "delete", "view") for model in ("question", "questioncategory")
+] + ["change_attempt", "view_attempt"]
+
 
 class QuizzesConfig(AppConfig):
     """Question bank, quizzes, attempts, grading and statistics."""
@@ -11,10 +16,13 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from courses.completion import register_lesson_rule  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from lms.accounts.personal_data import register_section  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from lms.accounts.services import editor_permissions_register  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         from . import jobs, personal_data, selectors  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         register_lesson_rule("quiz_passed", selectors.quiz_lesson_rule)
         jobs.register()
+        editor_permissions_register("quizzes", EDITOR_PERMISSIONS)
         register_section(key="quiz_attempts", title=_("Bài kiểm tra đã làm"), rows=personal_data.attempt_rows)
+        register_section(key="quiz_answers", title=_("Câu trả lời trong bài kiểm tra"), rows=personal_data.answer_rows)
         register_section(key="quiz_overrides", title=_("Ngoại lệ bài kiểm tra"), rows=personal_data.override_rows)

@@ -105,22 +105,28 @@ def demo_learning_progress_load() -> None:
 
 
 def correct_form_values(payload: dict, entry: dict) -> dict[str, list[str]]:
-    """The form values (display positions) that answer one question correctly."""
+    """The form values (display positions) that answer one question fully right (demo learners)."""
     prefix = f"q{entry['slot']}"
     kind = payload["type"]
     if kind == "single":
-        right = next(i for i, o in enumerate(payload["options"]) if o["correct"])
+        right = max(range(len(payload["options"])), key=lambda i: payload["options"][i]["fraction"])
         return {prefix: [str(entry["order"].index(right))]}
     if kind == "multiple":
-        return {prefix: [str(entry["order"].index(i)) for i, o in enumerate(payload["options"]) if o["correct"]]}
+        return {prefix: [str(entry["order"].index(i)) for i, o in enumerate(payload["options"]) if o["fraction"] > 0]}
     if kind == "true_false":
         return {prefix: ["true" if payload["answer"] else "false"]}
     if kind == "short_answer":
-        return {prefix: [payload["accepted"][0]]}
+        best = max(payload["answers"], key=lambda answer: answer["fraction"])
+        return {prefix: [best["text"].replace("*", "")]}
     if kind == "numeric":
-        return {prefix: [f"{payload['answer']:g}"]}
+        best = max(payload["answers"], key=lambda answer: answer["fraction"])
+        value = best["value"] if best["kind"] == "exact" else (best["min"] + best["max"]) / 2
+        return {prefix: [f"{value:g}"]}
     if kind == "matching":
-        return {f"{prefix}_{left}": [str(entry["order"].index(left))] for left in range(len(payload["pairs"]))}
+        lefts = [i for i, pair in enumerate(payload["pairs"]) if pair["left"]]
+        return {f"{prefix}_{shown}": [str(entry["order"].index(left))] for shown, left in enumerate(lefts)}
     if kind == "ordering":
         return {f"{prefix}_{shown}": [str(item + 1)] for shown, item in enumerate(entry["order"])}
+    if kind == "essay":
+        return {prefix: ["Bài viết minh hoạ của người học."]}
     return {}

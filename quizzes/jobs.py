@@ -1,4 +1,5 @@
-"""Background jobs of the quizzes app: the attempts report as CSV (it grows with learners)."""
+"""Background jobs of the quizzes app (they grow with learners): the attempts report as CSV, and
+regrading every attempt after a question was corrected."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from lms.jobs.registry import register_job_kind
 from lms.jobs.services import JobError, job_create
-from lms.orgunits.selectors import users_visible_to
 from lms.tabular import csv_rows
 
-from .models import QuizPage
-from .statistics import graded_attempts
+from .models import Question, QuizPage
+from .selectors import attempts_visible_to
+from .services import quiz_regrade
 
 REPORT_CSV = "quizzes.report_csv"
+REGRADE = "quizzes.regrade"
 REPORT_HEADER = [
     "email",
     "họ và tên",
@@ -28,12 +30,6 @@ REPORT_HEADER = [
     "đạt",
     "đợt",
 ]
-
-
-def attempts_visible_to(*, viewer, quiz: QuizPage):
-    """Graded attempts of the learners the viewer may see (all for administrators)."""
-    attempts = graded_attempts(quiz=quiz)
-    return attempts if viewer.is_superuser else attempts.filter(user__in=users_visible_to(viewer=viewer))
 
 
 def report_csv_queue(*, actor, quiz: QuizPage, back_url: str = ""):
@@ -77,5 +73,29 @@ def report_csv_run(job, run) -> dict:
     return counted
 
 
+def regrade_queue(*, actor, quiz: QuizPage, question: Question, reason: str, back_url: str = ""):
+    return job_create(
+        owner=actor,
+        kind=REGRADE,
+        title=_("Chấm lại bài kiểm tra “%(title)s” sau khi sửa câu hỏi") % {"title": quiz.title},
+        params={"quiz": quiz.pk, "question": question.pk, "reason": reason},
+        back_url=back_url,
+        back_label=_("Về báo cáo bài kiểm tra"),
+    )
+
+
+def regrade_run(job, run) -> dict:
+    quiz = QuizPage.objects.filter(pk=job.params["quiz"]).first()
+    question = Question.objects.filter(pk=job.params["question"]).first()
+    if quiz is None or question is None:
+        raise JobError(_("Bài kiểm tra hoặc câu hỏi này không còn nữa."))
+    changed = quiz_regrade(
+        actor=job.owner, quiz=quiz, question=question, reason=job.params["reason"], progress=run.progress
+    )
+    run.progress(changed, changed, message=_("Đã chấm lại %(n)s lượt làm bài.") % {"n": changed})
+    return {"regraded": changed}
+
+
 def register() -> None:
     register_job_kind(REPORT_CSV, report_csv_run)
+    register_job_kind(REGRADE, regrade_run, atomic=True, time_limit=3600)

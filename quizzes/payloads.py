@@ -1,149 +1,113 @@
-"""Canonical question payloads: what a ``QuestionVersion`` stores and grading reads.
+"""Canonical question payloads (schema 2, ``docs/quiz_payloads.md``): what a ``QuestionVersion``
+stores and grading, review, statistics and GIFT export read.
 
-One dict per question, the same shape as the demo files (courses/demo/SCHEMA.md)
-and GIFT imports: ``{"type", "name", "text", "feedback", ...type fields}``.
+``payload_validate`` turns a spec — from the question form, a GIFT file, a demo file (schema 1 is
+still accepted) — into a payload; each type's own keys are checked by its class in
+``quizzes/qtypes/``.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from lms.html import html_from_format, html_to_text
 from lms.text import normalize_nfc
 
-from .models.bank import Question, QuestionType
+from .models.bank import Question
+from .qtypes import PayloadError, qtype_for
+from .qtypes.base import TEXT_MAX, rich
+
+__all__ = ["PayloadError", "payload_from_question", "payload_validate", "question_fields_from_payload"]
+
+TEXT_FORMATS = ("html", "plain", "markdown", "moodle")
 
 
-class PayloadError(ValueError):
-    """A question that cannot be graded as written; the message is for people."""
+def _text_html(spec: dict) -> tuple[str, str, str]:
+    """(sanitised HTML, format, source) of the question text."""
+    text_format = spec.get("text_format") or ("html" if spec.get("schema") == 2 else "plain")
+    if text_format not in TEXT_FORMATS:
+        text_format = "html"
+    source = normalize_nfc(spec.get("text_source") or spec.get("text") or "")
+    if text_format in ("markdown", "plain", "moodle"):
+        html = html_from_format(source, text_format)
+    else:
+        html = rich(spec.get("text"), limit=TEXT_MAX, label=_("Nội dung câu hỏi"))
+        source = ""
+    return html, text_format, source
 
 
 def payload_validate(spec: dict) -> dict:
-    """Return a normalised copy of ``spec`` or raise ``PayloadError``."""
-    qtype = spec.get("type")
-    text = normalize_nfc(spec.get("text", ""))
-    if qtype not in QuestionType.values:
-        raise PayloadError(_("Loại câu hỏi “%(type)s” không được hỗ trợ.") % {"type": qtype})
-    if not text:
+    """A normalised schema-2 payload from ``spec``; raises ``PayloadError`` (a message for people)."""
+    try:
+        qtype = qtype_for(spec.get("type") or "")
+    except KeyError:
+        raise PayloadError(_("Loại câu hỏi “%(type)s” không được hỗ trợ.") % {"type": spec.get("type")}) from None
+    html, text_format, source = _text_html(spec)
+    if len(html) > TEXT_MAX:
+        raise PayloadError(_("Nội dung câu hỏi dài quá %(limit)s ký tự.") % {"limit": "20.000"})
+    if not html_to_text(html) and qtype.code != "description":
         raise PayloadError(_("Câu hỏi chưa có nội dung."))
+    name = normalize_nfc(spec.get("name") or html_to_text(html)[:80] or qtype.label).strip()[:255]
+    general = spec.get("general_feedback", spec.get("feedback", ""))
+    try:
+        mark = float(spec.get("default_mark", qtype.default_mark()))
+    except (TypeError, ValueError):
+        raise PayloadError(_("Điểm của câu hỏi phải là số.")) from None
+    if qtype.graded and not 0 < mark <= 1000:
+        raise PayloadError(_("Điểm của câu hỏi phải lớn hơn 0."))
     payload = {
-        "type": qtype,
-        "name": normalize_nfc(spec.get("name") or text[:80]),
-        "text": text,
-        "feedback": normalize_nfc(spec.get("feedback", "")),
+        "schema": 2,
+        "type": qtype.code,
+        "name": name,
+        "text": html,
+        "text_format": text_format,
+        "general_feedback": rich(general, label=_("Phản hồi chung")),
+        "default_mark": round(mark, 4) if qtype.graded else 0.0,
     }
+    if source:
+        payload["text_source"] = source
     if spec.get("image_id"):
         payload["image_id"] = spec["image_id"]
-    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        options = [
-            {
-                "text": normalize_nfc(option["text"]),
-                "correct": bool(option.get("correct")),
-                "feedback": normalize_nfc(option.get("feedback", "")),
-            }
-            for option in spec.get("options", [])
-        ]
-        correct = sum(option["correct"] for option in options)
-        if len(options) < 2:
-            raise PayloadError(_("Câu hỏi trắc nghiệm cần ít nhất hai phương án."))
-        if qtype == QuestionType.SINGLE and correct != 1:
-            raise PayloadError(_("Câu hỏi một đáp án cần đúng một phương án đúng."))
-        if qtype == QuestionType.MULTIPLE and correct < 1:
-            raise PayloadError(_("Câu hỏi nhiều đáp án cần ít nhất một phương án đúng."))
-        payload["options"] = options
-        if qtype == QuestionType.MULTIPLE:
-            payload["partial"] = bool(spec.get("partial", False))
-            payload["negative"] = bool(spec.get("negative", False))
-    elif qtype == QuestionType.TRUE_FALSE:
-        if not isinstance(spec.get("answer"), bool):
-            raise PayloadError(_("Câu Đúng/Sai cần chọn đáp án."))
-        payload["answer"] = spec["answer"]
-    elif qtype == QuestionType.SHORT_ANSWER:
-        accepted = [normalize_nfc(answer) for answer in spec.get("accepted", []) if normalize_nfc(answer)]
-        if not accepted:
-            raise PayloadError(_("Câu trả lời ngắn cần ít nhất một đáp án được chấp nhận."))
-        payload.update(
-            accepted=accepted,
-            case_sensitive=bool(spec.get("case_sensitive", False)),
-            ignore_diacritics=bool(spec.get("ignore_diacritics", True)),
-        )
-    elif qtype == QuestionType.NUMERIC:
-        try:
-            payload["answer"] = float(spec["answer"])
-            payload["tolerance"] = abs(float(spec.get("tolerance", 0) or 0))
-        except (KeyError, TypeError, ValueError) as error:
-            raise PayloadError(_("Câu hỏi số cần một đáp án là số.")) from error
-        payload["unit"] = normalize_nfc(spec.get("unit", ""))
-    elif qtype == QuestionType.MATCHING:
-        pairs = [
-            {"left": normalize_nfc(pair["left"]), "right": normalize_nfc(pair["right"])}
-            for pair in spec.get("pairs", [])
-        ]
-        if len(pairs) < 2:
-            raise PayloadError(_("Câu ghép cặp cần ít nhất hai cặp."))
-        payload["pairs"] = pairs
-    elif qtype == QuestionType.ORDERING:
-        items = [normalize_nfc(item) for item in spec.get("items", []) if normalize_nfc(item)]
-        if len(items) < 2:
-            raise PayloadError(_("Câu sắp xếp cần ít nhất hai mục."))
-        payload["items"] = items
+    payload.update(qtype.normalize(spec))
     return payload
 
 
 def payload_from_question(question: Question) -> dict:
-    """Build the canonical payload from an edited question and its rows."""
+    """The canonical payload of an edited question and its rows."""
     rows = list(question.choices.all())
-    spec: dict = {
+    spec = {
+        "schema": 2,
         "type": question.qtype,
         "name": question.name,
-        "text": question.text,
-        "feedback": question.general_feedback,
+        **_text_as_written(question),
+        "general_feedback": question.general_feedback,
+        "default_mark": question.default_mark,
         "image_id": question.image_id,
     }
-    if question.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        spec["options"] = [{"text": r.text, "correct": r.correct, "feedback": r.feedback} for r in rows]
-        spec["partial"] = question.partial_credit
-        spec["negative"] = question.negative_marking
-    elif question.qtype == QuestionType.TRUE_FALSE:
-        spec["answer"] = question.true_false_answer
-    elif question.qtype == QuestionType.SHORT_ANSWER:
-        spec["accepted"] = [r.text for r in rows]
-        spec["case_sensitive"] = question.case_sensitive
-        spec["ignore_diacritics"] = question.ignore_diacritics
-    elif question.qtype == QuestionType.NUMERIC:
-        spec.update(answer=question.numeric_answer, tolerance=question.numeric_tolerance, unit=question.numeric_unit)
-    elif question.qtype == QuestionType.MATCHING:
-        spec["pairs"] = [{"left": r.text, "right": r.match} for r in rows]
-    elif question.qtype == QuestionType.ORDERING:
-        spec["items"] = [r.text for r in rows]
+    spec.update(qtype_for(question.qtype).spec_from_question(question, rows))
     return payload_validate(spec)
 
 
+def _text_as_written(question: Question) -> dict:
+    """The text in the format it came in (a GIFT [markdown] question exports as Markdown) while
+    nobody has edited it since; once edited in the admin it is HTML."""
+    source, text_format = question.text_source, question.text_format
+    if text_format != "html" and source and html_from_format(source, text_format) == question.text:
+        return {"text": question.text, "text_format": text_format, "text_source": source}
+    return {"text": question.text, "text_format": "html"}
+
+
 def question_fields_from_payload(payload: dict) -> tuple[dict, list[dict]]:
-    """Question field values and choice rows that reproduce ``payload`` (imports, demo)."""
+    """``Question`` field values and choice rows that reproduce ``payload`` (imports, demo)."""
     fields = {
         "qtype": payload["type"],
         "name": payload["name"][:255],
         "text": payload["text"],
-        "general_feedback": payload.get("feedback", ""),
+        "text_format": payload.get("text_format", "html"),
+        "text_source": payload.get("text_source", ""),
+        "general_feedback": payload.get("general_feedback", ""),
+        "default_mark": payload.get("default_mark", 1),
     }
-    rows: list[dict] = []
-    qtype = payload["type"]
-    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        rows = [
-            {"text": o["text"], "correct": o["correct"], "feedback": o.get("feedback", "")} for o in payload["options"]
-        ]
-        fields.update(partial_credit=payload.get("partial", False), negative_marking=payload.get("negative", False))
-    elif qtype == QuestionType.TRUE_FALSE:
-        fields["true_false_answer"] = payload["answer"]
-    elif qtype == QuestionType.SHORT_ANSWER:
-        rows = [{"text": answer, "correct": True} for answer in payload["accepted"]]
-        fields.update(case_sensitive=payload["case_sensitive"], ignore_diacritics=payload["ignore_diacritics"])
-    elif qtype == QuestionType.NUMERIC:
-        fields.update(
-            numeric_answer=payload["answer"], numeric_tolerance=payload["tolerance"], numeric_unit=payload["unit"]
-        )
-    elif qtype == QuestionType.MATCHING:
-        rows = [{"text": pair["left"], "match": pair["right"]} for pair in payload["pairs"]]
-    elif qtype == QuestionType.ORDERING:
-        rows = [{"text": item} for item in payload["items"]]
+    type_fields, rows = qtype_for(payload).fields_from_payload(payload)
+    fields.update(type_fields)
     return fields, rows

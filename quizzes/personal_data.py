@@ -1,4 +1,6 @@
-from .models import Attempt, QuizOverride
+import json
+
+from .models import Attempt, AttemptAnswer, QuizOverride
 
 
 def attempt_rows(user) -> list[dict]:
@@ -17,8 +19,30 @@ def attempt_rows(user) -> list[dict]:
     ]
 
 
-def override_rows(user) -> list[dict]:
+def answer_rows(user) -> list[dict]:
+    """The learner's own answers, with the mark and the grader's comment (not the grader's identity)."""
+    answers = (
+        AttemptAnswer.objects.filter(attempt__user=user)
+        .select_related("attempt__quiz")
+        .order_by("attempt__started_at", "slot")
+    )
+    return [
+        {
+            "quiz": answer.attempt.quiz.title,
+            "cycle": answer.attempt.cycle,
+            "attempt": answer.attempt.number,
+            "slot": answer.slot,
+            "response": json.dumps(answer.response, ensure_ascii=False),
+            "mark": answer.mark,
+            "flagged": answer.flagged,
+            "comment": answer.comment,
+            "graded_at": answer.graded_at,
+        }
+        for answer in answers
+    ]
 
+
+def override_rows(user) -> list[dict]:
     return [
         {
             "quiz": override.quiz.title,

@@ -8,10 +8,12 @@ here, on the server, from the frozen question versions.
 
 from __future__ import annotations
 
+import logging
 import random
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -19,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.services import LearningError, lesson_complete
-from lms.audit.services import audit_record
+from lms.audit.services import audit_changes, audit_record
+from lms.text import normalize_nfc
 
 from . import grading
 from .models import (
@@ -34,7 +37,11 @@ from .models import (
 )
 from .models.bank import QuestionChoice
 from .payloads import payload_from_question, payload_validate, question_fields_from_payload
+from .qtypes import qtype_for
 from .selectors import attempt_cycle_for
+from .statistics_cache import quiz_statistics_enqueue_on_commit
+
+logger = logging.getLogger(__name__)
 
 # A request that reaches the server this close after the deadline still counts (clock skew, network).
 DEADLINE_TOLERANCE = timedelta(seconds=0)
@@ -178,9 +185,12 @@ def _layout(quiz: QuizPage, user, previous: list[Attempt]) -> dict:
         for entry in attempt.slots:
             seen_counts[entry["question_id"]] = seen_counts.get(entry["question_id"], 0) + 1
     chosen: list[int] = []
+    marks: dict[int, float] = {}  # question → the slot's mark, when the slot sets one
     for slot in slots:
         if slot.question_id:
             chosen.append(slot.question_id)
+            if slot.mark is not None:
+                marks[slot.question_id] = float(slot.mark)
             continue
         candidates = list(
             Question.objects.filter(category=slot.category)
@@ -190,7 +200,10 @@ def _layout(quiz: QuizPage, user, previous: list[Attempt]) -> dict:
         # Prefer the questions this learner has seen least (as Moodle does), randomly among equals.
         rng.shuffle(candidates)
         candidates.sort(key=lambda pk: seen_counts.get(pk, 0))
-        chosen.extend(candidates[: slot.random_count])
+        drawn = candidates[: slot.random_count]
+        chosen.extend(drawn)
+        if slot.mark is not None:
+            marks.update(dict.fromkeys(drawn, float(slot.mark)))
     if not chosen:
         raise QuizError(_("Bài kiểm tra chưa có câu hỏi."))
     versions = _latest_versions(chosen)
@@ -201,7 +214,8 @@ def _layout(quiz: QuizPage, user, previous: list[Attempt]) -> dict:
     entries = []
     for index, question_id in enumerate(chosen):
         version = versions[question_id]
-        entry = {"slot": index, "question_id": question_id, "version_id": version.pk}
+        mark = marks.get(question_id, float(version.payload.get("default_mark", 1.0)))
+        entry = {"slot": index, "question_id": question_id, "version_id": version.pk, "mark": mark}
         entry.update(grading.layout_entry_for(version.payload, rng=rng, shuffle_answers=quiz.shuffle_answers))
         entries.append(entry)
     per_page = max(1, quiz.questions_per_page)
@@ -254,16 +268,23 @@ def _save_responses(attempt: Attempt, page: int, data, now) -> None:
     entries = pages[page]
     versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in entries])}
     existing = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt, slot__in=[e["slot"] for e in entries])}
+    with_flags = "page_flags" in data  # the page's form carries its flag boxes
     for entry in entries:
         response = grading.response_from_post(versions[entry["version_id"]].payload, entry, data, f"q{entry['slot']}")
         answer = existing.get(entry["slot"])
+        flagged = f"flag{entry['slot']}" in data if with_flags else (answer.flagged if answer else False)
         if answer is None:
             AttemptAnswer.objects.create(
-                attempt=attempt, slot=entry["slot"], version_id=entry["version_id"], response=response, saved_at=now
+                attempt=attempt,
+                slot=entry["slot"],
+                version_id=entry["version_id"],
+                response=response,
+                flagged=flagged,
+                saved_at=now,
             )
         else:
-            answer.response, answer.saved_at = response, now
-            answer.save(update_fields=["response", "saved_at"])
+            answer.response, answer.saved_at, answer.flagged = response, now, flagged
+            answer.save(update_fields=["response", "saved_at", "flagged"])
 
 
 def _time_problem(attempt: Attempt, now) -> QuizError | None:
@@ -327,7 +348,8 @@ def attempt_submit(*, attempt_id: int, user, sequence: int, page: int | None = N
 
 
 def _finalize(attempt: Attempt, *, now, state: str) -> None:
-    """submitted/auto_submitted → graded; passing completes the quiz lesson."""
+    """submitted/auto_submitted → graded (or needs_grading while an essay waits for a person);
+    passing completes the quiz lesson."""
     attempt.state = state
     attempt.submitted_at = now
     attempt.save(update_fields=["state", "submitted_at", "sequence"])
@@ -336,23 +358,120 @@ def _finalize(attempt: Attempt, *, now, state: str) -> None:
         _complete_lesson(attempt)
 
 
-def _grade(attempt: Attempt) -> None:
+def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
+    """Grade every automatically gradable answer; sum the marks. An answered essay without a grade
+    leaves the attempt waiting ("chờ chấm"): no score, no completion until a grader has graded it.
+    A graded attempt queues a refresh of the quiz's cached statistics (a caller grading many
+    attempts passes ``refresh_statistics=False`` and queues one itself)."""
     answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt).select_related("version")}
     versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in attempt.slots])}
-    total = 0.0
+    earned = available = 0.0
+    waiting = False
     for entry in attempt.slots:
+        payload = versions[entry["version_id"]].payload
+        qtype = qtype_for(payload)
+        if not qtype.graded:
+            continue
+        slot_mark = float(entry.get("mark", payload.get("default_mark", 1.0)))
+        available += slot_mark
         answer = answers.get(entry["slot"])
         if answer is None:
-            continue
-        answer.fraction = grading.grade(versions[answer.version_id].payload, answer.response)
-        answer.save(update_fields=["fraction"])
-        total += answer.fraction
-    count = len(attempt.slots)
-    attempt.score_pct = Decimal(100 * total / count).quantize(Decimal("0.01")) if count else Decimal(0)
+            continue  # unanswered: no marks
+        fraction = grading.grade(versions[answer.version_id].payload, answer.response)
+        if fraction is None:  # a person grades it
+            if answer.response is None:
+                fraction = 0.0
+            elif answer.fraction is None:
+                waiting = True
+                continue
+            else:
+                fraction = answer.fraction
+        answer.fraction, answer.mark = fraction, fraction * slot_mark
+        answer.save(update_fields=["fraction", "mark"])
+        earned += answer.mark
+    if waiting:
+        attempt.state = AttemptState.NEEDS_GRADING
+        attempt.score_pct, attempt.passed = None, None
+        attempt.save(update_fields=["state", "score_pct", "passed"])
+        return
+    attempt.score_pct = Decimal(100 * earned / available).quantize(Decimal("0.01")) if available else Decimal(0)
     attempt.passed = attempt.score_pct >= attempt.quiz.pass_mark_pct
     attempt.state = AttemptState.GRADED
     attempt.graded_at = timezone.now()
     attempt.save(update_fields=["score_pct", "passed", "state", "graded_at"])
+    if refresh_statistics:
+        quiz_statistics_enqueue_on_commit(quiz_id=attempt.quiz_id)
+
+
+@transaction.atomic
+def answer_grade_manually(*, actor, answer_id: int, mark: float, comment: str = "") -> Attempt:
+    """A grader grades one essay answer (marks out of the slot's mark, with a comment, audited).
+    When no answer of the attempt waits any more, the attempt is graded; passing completes the
+    quiz lesson — and so the course, and the certificate follows."""
+    answer = AttemptAnswer.objects.select_for_update().select_related("attempt__quiz", "version").get(pk=answer_id)
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=answer.attempt_id)
+    if attempt.state not in (AttemptState.NEEDS_GRADING, AttemptState.GRADED):
+        raise QuizError(_("Lượt làm bài này chưa nộp."))
+    entry = next(e for e in attempt.slots if e["slot"] == answer.slot)
+    slot_mark = float(entry.get("mark", answer.version.payload.get("default_mark", 1.0)))
+    if not 0 <= mark <= slot_mark:
+        raise QuizError(_("Điểm phải từ 0 đến %(max)s.") % {"max": f"{slot_mark:g}"})
+    before = {"mark": answer.mark, "comment": answer.comment}
+    answer.fraction = mark / slot_mark if slot_mark else 0.0
+    answer.mark, answer.comment = mark, normalize_nfc(comment).strip()
+    answer.graded_by, answer.graded_at = actor, timezone.now()
+    answer.save(update_fields=["fraction", "mark", "comment", "graded_by", "graded_at"])
+    audit_record(
+        actor=actor,
+        action="quiz.grade_answer",
+        target=attempt.user,
+        data={
+            "attempt_id": attempt.pk,
+            "slot": answer.slot,
+            "changes": audit_changes(before, {"mark": mark, "comment": answer.comment}),
+        },
+    )
+    was_waiting = attempt.state == AttemptState.NEEDS_GRADING
+    was_passed = attempt.passed
+    _grade(attempt)
+    if attempt.passed and not was_passed:
+        _complete_lesson(attempt)
+    if was_waiting and attempt.state == AttemptState.GRADED:
+        attempt.graded_notice_pending = True
+        attempt.save(update_fields=["graded_notice_pending"])
+        transaction.on_commit(partial(attempt_graded_notice_enqueue, attempt_id=attempt.pk), robust=True)
+    return attempt
+
+
+def attempt_graded_notice_enqueue(*, attempt_id: int) -> bool:
+    """Publish the "your attempt was graded" e-mail. Never raises: the sweeper sends it later."""
+    from .tasks import send_graded_notice  # noqa: PLC0415 — tasks.py imports this module
+
+    try:
+        send_graded_notice.apply_async(args=[attempt_id], retry=False)
+    except Exception as exc:  # any broker error: the pending flag is the source of truth
+        logger.warning("Could not queue the graded notice of attempt %s (%s); the sweeper will", attempt_id, exc)
+        return False
+    return True
+
+
+def attempt_flag(*, attempt_id: int, user, slot: int, flagged: bool) -> None:
+    """Flag a question to come back to (the navigation panel shows it); no sequence needed."""
+    with transaction.atomic():
+        attempt = _locked_attempt(attempt_id, user)
+        if attempt.state != AttemptState.IN_PROGRESS or slot not in {e["slot"] for e in attempt.slots}:
+            return
+        entry = next(e for e in attempt.slots if e["slot"] == slot)
+        updated = AttemptAnswer.objects.filter(attempt=attempt, slot=slot).update(flagged=flagged)
+        if not updated:
+            AttemptAnswer.objects.create(
+                attempt=attempt,
+                slot=slot,
+                version_id=entry["version_id"],
+                response=None,
+                flagged=flagged,
+                saved_at=timezone.now(),
+            )
 
 
 def _complete_lesson(attempt: Attempt) -> None:
@@ -400,16 +519,19 @@ def quiz_override_set(
 
 
 @transaction.atomic
-def quiz_regrade(*, actor, quiz: QuizPage, question: Question, reason: str) -> int:
+def quiz_regrade(*, actor, quiz: QuizPage, question: Question, reason: str, progress=None) -> int:
     """Regrade every graded attempt containing ``question`` with its current version.
 
-    Explicit and audited: editing a question alone never changes a grade.
+    Explicit and audited: editing a question alone never changes a grade. It grows with learners:
+    the report runs it as a background job (``quizzes.jobs``), which passes ``progress(done, total)``.
     """
     version = question_version_ensure(question=question)
+    attempts = Attempt.objects.select_for_update().filter(quiz=quiz, state=AttemptState.GRADED).select_related("quiz")
+    total = attempts.count()
     changed = 0
-    for attempt in (
-        Attempt.objects.select_for_update().filter(quiz=quiz, state=AttemptState.GRADED).select_related("quiz")
-    ):
+    for done, attempt in enumerate(attempts.order_by("pk").iterator(chunk_size=500), start=1):
+        if progress is not None and done % 200 == 0:
+            progress(done, total)
         slots = [e["slot"] for e in attempt.slots if e["question_id"] == question.pk]
         if not slots:
             continue
@@ -420,10 +542,11 @@ def quiz_regrade(*, actor, quiz: QuizPage, question: Question, reason: str) -> i
                     entry["version_id"] = version.pk
         attempt.save(update_fields=["layout"])
         was_passed = attempt.passed
-        _grade(attempt)
+        _grade(attempt, refresh_statistics=False)
         if attempt.passed and not was_passed:
             _complete_lesson(attempt)
         changed += 1
+    quiz_statistics_enqueue_on_commit(quiz_id=quiz.pk)
     audit_record(
         actor=actor,
         action="quiz.regrade",

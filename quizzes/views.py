@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from courses.selectors import course_for_lesson, course_learner_view
 
 from .models import Attempt, AttemptState, QuizPage
-from .selectors import attempt_page, attempt_review
+from .selectors import attempt_navigation, attempt_page, attempt_review
 from .services import QuizError, StaleSubmit, TimeUp, attempt_save_page, attempt_start, attempt_submit
 
 
@@ -65,15 +65,20 @@ def attempt_view(request, attempt_id: int):
 
 
 def _attempt_post(request, attempt: Attempt):
+    """Save the page, then go where the learner asked: previous, next, a page from the navigation
+    panel, or the summary before submitting. Submitting happens only from the summary page (or when
+    the timer runs out), never by a stray button on page 1 of 3."""
     page = _int(request.POST.get("page"), 0)
     sequence = _int(request.POST.get("sequence"), -1)
     action = request.POST.get("action", "next")
     try:
-        if action == "submit":
+        if action == "submit" and (request.POST.get("confirmed") or request.POST.get("timeout")):
             attempt_submit(attempt_id=attempt.pk, user=request.user, sequence=sequence, page=page, data=request.POST)
             messages.success(request, _("Đã nộp bài."))
             return redirect("quiz_review", attempt_id=attempt.pk)
         attempt_save_page(attempt_id=attempt.pk, user=request.user, page=page, sequence=sequence, data=request.POST)
+        if action in ("summary", "submit"):
+            return redirect("quiz_summary", attempt_id=attempt.pk)
     except TimeUp as error:
         messages.warning(request, str(error))
         attempt.refresh_from_db()
@@ -90,6 +95,55 @@ def _attempt_post(request, attempt: Attempt):
         page - 1 if action == "previous" else page + 1 if action == "next" else _int(action.removeprefix("page-"), page)
     )
     return redirect(f"{reverse('quiz_attempt', args=[attempt.pk])}?page={max(0, target)}")
+
+
+@never_cache
+@login_required
+def attempt_summary(request, attempt_id: int):
+    """Before the final submit: every question answered or not, flagged or not, and a confirmation."""
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("quiz_review", attempt_id=attempt.pk)
+    if request.method == "POST":
+        try:
+            attempt_submit(attempt_id=attempt.pk, user=request.user, sequence=_int(request.POST.get("sequence"), -1))
+        except TimeUp as error:
+            messages.warning(request, str(error))
+        except QuizError as error:
+            messages.error(request, str(error))
+            return redirect("quiz_summary", attempt_id=attempt.pk)
+        else:
+            messages.success(request, _("Đã nộp bài."))
+        return redirect("quiz_review", attempt_id=attempt.pk)
+    navigation = attempt_navigation(attempt=attempt)
+    seconds_left = int((attempt.deadline - timezone.now()).total_seconds()) if attempt.deadline else None
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "navigation": navigation,
+        "unanswered": sum(1 for item in navigation if not item.answered),
+        "seconds_left": seconds_left,
+    }
+    return render(request, "quizzes/summary.html", context)
+
+
+@require_POST
+@login_required
+def attempt_autosave(request, attempt_id: int):
+    """Save the page in the background (every minute, and before leaving it): answers the new
+    sequence number the page must carry next, or why it could not save."""
+    attempt = _own_attempt(request, attempt_id)
+    try:
+        saved = attempt_save_page(
+            attempt_id=attempt.pk,
+            user=request.user,
+            page=_int(request.POST.get("page"), 0),
+            sequence=_int(request.POST.get("sequence"), -1),
+            data=request.POST,
+        )
+    except QuizError as error:
+        return JsonResponse({"saved": False, "message": str(error)}, status=409)
+    return JsonResponse({"saved": True, "sequence": saved.sequence, "at": timezone.localtime().strftime("%H:%M")})
 
 
 @never_cache

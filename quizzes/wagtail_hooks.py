@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -8,7 +10,8 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_views import GiftView, QuizReportView
+from .admin_views import GiftView, GradingQueueView, QuizReportView, can_grade
+from .choosers import QuestionChooserViewSet
 from .models import Question, QuestionCategory, QuizPage
 from .payloads import PayloadError
 from .services import question_version_ensure
@@ -26,8 +29,8 @@ class QuestionViewSet(SnippetViewSet):
     icon = "help"
     list_display = ["name", "qtype", "category"]
     list_filter = ["qtype", "category"]
-    search_fields = ["name", "text"]
     menu_label = gettext_lazy("Câu hỏi")
+    chooser_viewset_class = QuestionChooserViewSet
 
 
 class QuestionBankGroup(SnippetViewSetGroup):
@@ -58,6 +61,7 @@ def register_quiz_admin_urls():
     return [
         path("quizzes/<int:quiz_id>/report/", QuizReportView.as_view(), name="quiz_report"),
         path("quizzes/gift/", GiftView.as_view(), name="quiz_gift"),
+        path("quizzes/grading/", GradingQueueView.as_view(), name="quiz_grading"),
     ]
 
 
@@ -70,3 +74,19 @@ def quiz_report_button(page, user, next_url=None):
 @hooks.register("register_admin_menu_item")
 def gift_menu_item():
     return MenuItem(gettext_lazy("Nhập/xuất GIFT"), reverse("quiz_gift"), icon_name="doc-full", order=310)
+
+
+class GradingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_grade(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def grading_menu_item():
+    return GradingMenuItem(gettext_lazy("Chấm bài tự luận"), reverse("quiz_grading"), icon_name="edit", order=320)
+
+
+@hooks.register("insert_global_admin_js")
+def question_form_js():
+    """The question form shows only the chosen type's fields; a quiz slot hides the random count."""
+    return format_html('<script src="{}" defer></script>', static("js/admin/question-form.js"))

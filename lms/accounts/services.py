@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission, Page
@@ -81,16 +82,27 @@ def user_name_correct(*, actor: User, user: User, full_name: str, reason: str) -
     return locked
 
 
-def editors_group() -> Group:
-    """Wagtail's "Editors" group with admin access and page rights from the root (idempotent).
+_editor_permissions: set[tuple[str, str]] = {("wagtailadmin", "access_admin")}
 
-    Wagtail's migration creates it; this restores it where it is missing
-    (a database whose groups were flushed).
+
+def editor_permissions_register(app_label: str, codenames: list[str]) -> None:
+    """An app declares the model permissions editors hold (e.g. the question bank), in ready()."""
+    _editor_permissions.update((app_label, codename) for codename in codenames)
+
+
+def editors_group() -> Group:
+    """Wagtail's "Editors" group with admin access, page rights from the root and the model
+    permissions apps registered with ``editor_permissions_register`` (idempotent).
+
+    Wagtail's migration creates it and the apps' migrations grant their permissions; this
+    restores them where they are missing (a database whose groups were flushed).
     """
 
-    group, created = Group.objects.get_or_create(name=EDITORS_GROUP)
-    if created:
-        group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    wanted = Q()
+    for app_label, codename in _editor_permissions:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.add(*Permission.objects.filter(wanted))
     root = Page.get_first_root_node()
     if root is not None:
         for codename in ("add_page", "change_page", "publish_page"):

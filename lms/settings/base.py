@@ -275,6 +275,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.tasks.close_overdue_attempts",
         "schedule": timedelta(minutes=1),
     },
+    "quizzes-sweep-graded-notices": {
+        "task": "quizzes.tasks.sweep_graded_notices",
+        "schedule": timedelta(minutes=5),
+    },
+    "quizzes-sweep-statistics": {
+        "task": "quizzes.tasks.sweep_statistics",
+        "schedule": timedelta(minutes=10),
+    },
     "coordination-send-reminders": {
         "task": "coordination.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30),
@@ -307,6 +315,14 @@ CELERY_BEAT_SCHEDULE["jobs-sweep"] = {
     "task": "lms.jobs.tasks.jobs_sweep",
     "schedule": timedelta(seconds=env_int("JOB_SWEEP_SECONDS", 20)),
 }
+
+# --- Quizzes -------------------------------------------------------------------------
+# A graded attempt queues a refresh of the quiz's cached statistics this many seconds later, so a
+# burst of submissions is counted by one computation.
+QUIZ_STATISTICS_DELAY_SECONDS = env_int("QUIZ_STATISTICS_DELAY_SECONDS", 10)
+# A GIFT file imported into the question bank: at most this size and this many questions.
+GIFT_MAX_BYTES = env_int("GIFT_MAX_BYTES", 2 * 1024 * 1024)
+GIFT_MAX_QUESTIONS = env_int("GIFT_MAX_QUESTIONS", 2000)
 
 # --- Health check ---------------------------------------------------------------
 HEALTHZ_WORKER_WAIT_SECONDS = env_int("HEALTHZ_WORKER_WAIT_SECONDS", 5)

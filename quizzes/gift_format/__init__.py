@@ -7,6 +7,6 @@ and ``question_create`` call these.
 """
 
 from .export import gift_export, question_gift
-from .parse import CATCH_ALL, GiftError, GiftParse, ParsedQuestion, gift_parse
+from .parse import GiftError, GiftParse, ParsedQuestion, gift_parse
 
-__all__ = ["CATCH_ALL", "GiftError", "GiftParse", "ParsedQuestion", "gift_export", "gift_parse", "question_gift"]
+__all__ = ["GiftError", "GiftParse", "ParsedQuestion", "gift_export", "gift_parse", "question_gift"]

@@ -13,9 +13,9 @@ import json
 
 from django.utils.translation import gettext as _
 
+from lms.html import FORMATS, html_to_text, plain_equivalent, text_to_html
+
 from . import syntax
-from .html import FORMATS, html_to_text, plain_equivalent, text_to_html
-from .parse import CATCH_ALL
 
 
 def gift_export(questions: list[tuple[list[str], dict]]) -> str:
@@ -165,7 +165,7 @@ class _Writer:
     def numeric(self) -> str:
         lines, catch_all = [], None
         for answer in self.payload["answers"]:
-            if answer["kind"] == "range" and answer["min"] <= -CATCH_ALL and answer["max"] >= CATCH_ALL:
+            if answer["kind"] == "any":
                 catch_all = answer
                 continue
             fraction = answer["fraction"]

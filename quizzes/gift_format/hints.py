@@ -15,7 +15,8 @@ from typing import NoReturn
 
 from django.utils.translation import gettext as _
 
-from .html import clean_plain, html_sanitize
+from lms.html import clean_plain, html_sanitize
+
 from .syntax import FEEDBACK_MAX, GiftProblem
 
 

@@ -17,14 +17,14 @@ from typing import NoReturn
 
 from django.utils.translation import gettext as _
 
+from lms.html import FORMATS, clean_plain, html_from_format, html_to_text
+
 from . import syntax
 from .hints import Hint
-from .html import FORMATS, clean_plain, html_from_format, html_to_text
 from .syntax import GiftProblem, Span
 
 logger = logging.getLogger(__name__)
 
-CATCH_ALL = 1.7976931348623157e308  # a numeric "any other number" answer (GIFT ``~#feedback``) is this range
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -343,9 +343,7 @@ class _Reader:
             rest, feedback = wrong.split_first("#")
             if rest.text.strip():
                 self.fail(wrong, _("câu số: sau dấu “~” chỉ được viết #phản hồi cho mọi đáp án khác."))
-            answers.append(
-                {"kind": "range", "min": -CATCH_ALL, "max": CATCH_ALL, "fraction": 0.0, "feedback": self.rich(feedback)}
-            )
+            answers.append({"kind": "any", "fraction": 0.0, "feedback": self.rich(feedback)})
         if not any(item["fraction"] > 0 for item in answers):
             self.fail(answer, _("câu hỏi số cần ít nhất một đáp án được tính điểm, ví dụ {#1945} hoặc {#30..35}."))
         return {"answers": answers}

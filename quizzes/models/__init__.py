@@ -1,6 +1,8 @@
+from ..review_options import ReviewItem, ReviewMoment
 from .attempts import Attempt, AttemptAnswer, AttemptState, QuizOverride
 from .bank import Question, QuestionCategory, QuestionType, QuestionVersion
-from .quiz import GradingMethod, OverduePolicy, QuizPage, QuizSlot, ReviewMoment
+from .quiz import GradingMethod, OverduePolicy, QuizPage, QuizSlot
+from .statistics import QuizStatistics
 
 __all__ = [
     "Attempt",
@@ -15,5 +17,7 @@ __all__ = [
     "QuizOverride",
     "QuizPage",
     "QuizSlot",
+    "QuizStatistics",
+    "ReviewItem",
     "ReviewMoment",
 ]

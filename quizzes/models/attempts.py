@@ -10,6 +10,7 @@ class AttemptState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Đang làm")
     SUBMITTED = "submitted", _("Đã nộp")
     AUTO_SUBMITTED = "auto_submitted", _("Tự động nộp khi hết giờ")
+    NEEDS_GRADING = "needs_grading", _("Chờ chấm")
     GRADED = "graded", _("Đã chấm")
     ABANDONED = "abandoned", _("Không được tính (quá giờ)")
 
@@ -17,7 +18,8 @@ class AttemptState(models.TextChoices):
 class Attempt(models.Model):
     """One learner's attempt at a quiz.
 
-    in_progress → (submitted | auto_submitted) → graded, or in_progress → abandoned.
+    in_progress → (submitted | auto_submitted) → graded, or → needs_grading (an essay waits for a
+    person) → graded; or in_progress → abandoned.
     ``layout`` freezes the question versions, their order, pages and option
     orders when the attempt starts. ``sequence`` is the number the next page
     submit must carry: a stale or duplicate submit is refused.
@@ -40,6 +42,8 @@ class Attempt(models.Model):
     graded_at = models.DateTimeField(null=True, blank=True)
     score_pct = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(null=True)
+    # A person graded it (an essay): the learner gets an e-mail; the sweeper sends any one not sent.
+    graded_notice_pending = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("lượt làm bài")
@@ -70,7 +74,14 @@ class AttemptAnswer(models.Model):
     slot = models.PositiveSmallIntegerField()
     version = models.ForeignKey("quizzes.QuestionVersion", on_delete=models.PROTECT, related_name="+")
     response = models.JSONField(null=True)
-    fraction = models.FloatField(null=True)
+    fraction = models.FloatField(null=True)  # of the question's mark; None until graded (essays)
+    mark = models.FloatField(null=True)  # fraction × the slot's mark
+    flagged = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)  # the grader's comment on a manually graded answer
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
     saved_at = models.DateTimeField()
 
     class Meta:

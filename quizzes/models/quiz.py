@@ -8,6 +8,8 @@ from wagtail.models import Orderable
 
 from courses.models import LessonPage
 
+from ..forms import QuizPageForm
+from ..review_options import ReviewItem, review_options_default
 from .bank import Question, QuestionCategory
 
 
@@ -22,13 +24,6 @@ class OverduePolicy(models.TextChoices):
     AUTOSUBMIT = "autosubmit", _("Tự động nộp bài khi hết giờ")
     GRACE = "grace", _("Cho phép nộp trong thời gian gia hạn (không sửa câu trả lời)")
     ABANDON = "abandon", _("Bài chưa nộp khi hết giờ không được tính")
-
-
-class ReviewMoment(models.TextChoices):
-    IMMEDIATELY = "immediately", _("Ngay sau khi nộp")
-    LATER = "later", _("Sau khi nộp, khi bài kiểm tra còn mở")
-    AFTER_CLOSE = "after_close", _("Chỉ sau khi bài kiểm tra đóng")
-    NEVER = "never", _("Không bao giờ")
 
 
 class QuizPage(LessonPage):
@@ -54,18 +49,8 @@ class QuizPage(LessonPage):
     shuffle_questions = models.BooleanField(_("xáo trộn câu hỏi"), default=False)
     shuffle_answers = models.BooleanField(_("xáo trộn phương án"), default=True)
     questions_per_page = models.PositiveSmallIntegerField(_("số câu mỗi trang"), default=5)
-    review_score = models.CharField(
-        _("xem điểm"), max_length=16, choices=ReviewMoment.choices, default=ReviewMoment.IMMEDIATELY
-    )
-    review_marks = models.CharField(
-        _("xem câu đúng/sai"), max_length=16, choices=ReviewMoment.choices, default=ReviewMoment.IMMEDIATELY
-    )
-    review_answers = models.CharField(
-        _("xem đáp án đúng"), max_length=16, choices=ReviewMoment.choices, default=ReviewMoment.AFTER_CLOSE
-    )
-    review_feedback = models.CharField(
-        _("xem phản hồi"), max_length=16, choices=ReviewMoment.choices, default=ReviewMoment.IMMEDIATELY
-    )
+    # {review item: [moments when it is shown]}; edited as a grid of checkboxes (QuizPageForm).
+    review_options = models.JSONField(_("xem lại bài làm"), default=review_options_default)
 
     content_panels = LessonPage.content_panels + [
         InlinePanel("slots", label=_("Câu hỏi"), min_num=1),
@@ -83,19 +68,15 @@ class QuizPage(LessonPage):
             _("Cài đặt bài kiểm tra"),
         ),
         MultiFieldPanel(
-            [
-                FieldPanel("review_score"),
-                FieldPanel("review_marks"),
-                FieldPanel("review_answers"),
-                FieldPanel("review_feedback"),
-            ],
-            _("Xem lại bài làm"),
+            [FieldPanel(f"review_{item}") for item in ReviewItem.values],
+            _("Xem lại bài làm: người học thấy gì, khi nào"),
         ),
     ]
 
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
     template = "quizzes/quiz_page.html"
+    base_form_class = QuizPageForm
 
     class Meta:
         verbose_name = _("bài kiểm tra")
@@ -124,9 +105,24 @@ class QuizSlot(Orderable):
         related_name="+",
         verbose_name=_("hoặc: lấy ngẫu nhiên từ nhóm"),
     )
-    random_count = models.PositiveSmallIntegerField(_("số câu ngẫu nhiên"), default=1)
+    random_count = models.PositiveSmallIntegerField(
+        _("số câu ngẫu nhiên"), default=1, help_text=_("Chỉ dùng khi lấy ngẫu nhiên từ nhóm.")
+    )
+    mark = models.DecimalField(
+        _("điểm của vị trí này"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Để trống: dùng điểm mặc định của câu hỏi."),
+    )
 
-    panels = [FieldPanel("question"), FieldPanel("category"), FieldPanel("random_count")]
+    panels = [
+        FieldPanel("question", classname="slot-fixed"),
+        FieldPanel("category", classname="slot-random"),
+        FieldPanel("random_count", classname="slot-random"),
+        FieldPanel("mark"),
+    ]
 
     class Meta(Orderable.Meta):
         constraints = [

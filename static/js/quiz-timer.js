@@ -16,7 +16,9 @@
       if (form) {
         var action = document.createElement("input");
         action.type = "hidden"; action.name = "action"; action.value = "submit";
-        form.appendChild(action); form.submit();
+        var timeout = document.createElement("input");
+        timeout.type = "hidden"; timeout.name = "timeout"; timeout.value = "1";
+        form.appendChild(action); form.appendChild(timeout); form.submit();
       }
       return;
     }

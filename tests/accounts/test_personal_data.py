@@ -56,6 +56,7 @@ def test_every_table_holding_a_user_reference_is_exported_or_documented(full_lea
         "courses_pathcompletion": "path_completions",
         "certificates_certificate": "certificates",
         "quizzes_attempt": "quiz_attempts",
+        "quizzes_attemptanswer": "quiz_answers",  # graded_by is the grader; the rows are the learner's answers
         "quizzes_quizoverride": "quiz_overrides",
         "courses_assignment": "assignments",
         "courses_assignmentexception": "assignments",

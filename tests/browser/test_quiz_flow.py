@@ -7,7 +7,7 @@ import pytest
 from cms.services import site_home_ensure
 from courses.models import Enrollment
 from courses.services import enrollment_create, lesson_complete
-from quizzes.models import Attempt, QuestionCategory
+from quizzes.models import Attempt, QuestionCategory, ReviewItem
 from quizzes.services import question_create
 from tests.factories import QUESTION_SPECS, UserFactory, course_lessons, make_catalogue, make_course, make_quiz
 
@@ -23,6 +23,15 @@ def login(page, base, email):
     page.wait_for_url(base + "/")
 
 
+def submit(page):
+    """Finish the attempt: the summary page, then the confirmed final submit."""
+    page.get_by_role("button", name="Kết thúc bài làm…").click()
+    page.wait_for_url(re.compile(r"/summary/"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Nộp bài và kết thúc").click()
+    page.wait_for_url(re.compile(r"/review/"))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_timed_quiz_resume_submit_review_retry_and_course_completion(page, live_server):
     site_home_ensure()
@@ -36,7 +45,7 @@ def test_timed_quiz_resume_submit_review_retry_and_course_completion(page, live_
         random_from=(bank, 2),
         questions_per_page=1,
         time_limit_minutes=15,
-        review_answers="immediately",
+        review_options={item: ["immediately", "open", "done", "closed"] for item in ReviewItem.values},
         pass_mark_pct=100,
     )
     user = UserFactory(email="hocvien.quiz@example.vn", password=PASSWORD)
@@ -62,8 +71,7 @@ def test_timed_quiz_resume_submit_review_retry_and_course_completion(page, live_
     page.get_by_label("Đúng", exact=True).check()  # wrong on purpose: the statements are false
     page.get_by_role("button", name="Lưu và sang trang sau").click()
     page.get_by_label("Sai", exact=True).check()
-    page.get_by_role("button", name="Nộp bài").click()
-    page.wait_for_url(re.compile(r"/review/"))
+    submit(page)
     body = page.content()
     assert "Chưa đạt" in body and "Đáp án đúng" in body
     first = Attempt.objects.get(user=user, number=1)
@@ -80,8 +88,7 @@ def test_timed_quiz_resume_submit_review_retry_and_course_completion(page, live_
     page.get_by_label("Sai", exact=True).check()
     page.get_by_role("button", name="Lưu và sang trang sau").click()
     page.get_by_label("Sai", exact=True).check()
-    page.get_by_role("button", name="Nộp bài").click()
-    page.wait_for_url(re.compile(r"/review/"))
+    submit(page)
     assert "Đạt" in page.content()
     assert Enrollment.objects.get(user=user).completed_at is not None
     page.screenshot(path="var/screenshots/quiz-review.png", full_page=True)

@@ -61,11 +61,18 @@ def test_matching_and_ordering_partial():
 @pytest.mark.parametrize(
     "spec",
     [
-        {"type": "single", "text": "x", "options": [{"text": "a", "correct": True}, {"text": "b", "correct": True}]},
+        {"type": "single", "text": "x", "options": [{"text": "a", "fraction": 0.5}, {"text": "b", "fraction": 0}]},
+        {"type": "multiple", "text": "x", "options": [{"text": "a", "fraction": 0.5}, {"text": "b", "fraction": 0.2}]},
+        {"type": "single", "text": "x", "options": [{"text": "a", "fraction": 1.5}, {"text": "b", "fraction": 0}]},
         {"type": "short_answer", "text": "x", "accepted": []},
         {"type": "numeric", "text": "x", "answer": "không phải số"},
-        {"type": "essay", "text": "x"},
+        {"type": "cloze", "text": "x"},
         {"type": "single", "text": "", "options": []},
+        {
+            "type": "single",
+            "text": "x",
+            "options": [{"text": "a", "fraction": 1, "feedback": "x" * 2001}, {"text": "b"}],
+        },
     ],
 )
 def test_invalid_questions_are_refused_with_a_message(spec):

@@ -1,33 +1,35 @@
-"""Texts of a GIFT file as HTML, and back.
+"""HTML that people write (question texts, feedback, imported files), made safe to show.
 
-GIFT names four formats (``[html] [markdown] [plain] [moodle]``); a question's text and feedback
-become sanitised HTML whatever the format. Plain and Moodle texts are escaped (their line breaks
-become ``<br>``), Markdown is rendered, HTML is sanitised with nh3 (the Rust ammonia sanitiser),
-which keeps text formatting, lists, links, tables and images and drops everything else. Options,
-accepted answers and matching pairs are plain text in a payload: ``html_to_text`` reads them out of
-an ``[html]`` question.
+Every piece of HTML that did not come from a template goes through ``html_sanitize`` before it is
+stored or shown: nh3 (the Rust ammonia sanitiser) keeps text formatting, lists, links, tables and
+images and drops scripts, styles, event handlers and unknown tags. Plain text and Markdown are turned
+into HTML here too (the formats GIFT names: ``html``, ``markdown``, ``plain``, ``moodle``), so a page
+renders every format the same way, and ``html_to_text`` reads plain text back out of HTML.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
 import markdown as markdown_lib
 import nh3
 
+from .text import normalize_nfc
+
 FORMATS = ("html", "markdown", "plain", "moodle")
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "code", "pre", "sub", "sup",
+    "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "hr", "span",
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "img",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href"},
-    "img": {"src", "alt"},
-    "th": {"colspan", "rowspan"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -35,17 +37,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</tr>", re.IGNORECASE)
 
 
-def clean_plain(value: str) -> str:
+def clean_plain(value: str | None) -> str:
     """Plain text as stored: NFC, no control characters but tabs and line breaks, trimmed."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+    return _CONTROL.sub("", normalize_nfc(value or "")).strip()
 
 
-def html_sanitize(value: str) -> str:
-    """Safe HTML: the allowed tags and attributes only; links get rel="noopener noreferrer"."""
+def html_sanitize(value: str | None) -> str:
+    """Safe HTML: allowed tags and attributes only, links with rel="noopener noreferrer", NFC text."""
     if not value:
         return ""
     cleaned = nh3.clean(
-        unicodedata.normalize("NFC", value),
+        normalize_nfc(value),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -54,19 +56,19 @@ def html_sanitize(value: str) -> str:
     return cleaned.strip()
 
 
-def html_from_plain(value: str) -> str:
+def html_from_plain(value: str | None) -> str:
     """Plain text as HTML: escaped, each line break a ``<br>``."""
     value = clean_plain(value)
     return html_sanitize("<br>".join(html.escape(line, quote=False) for line in value.split("\n")))
 
 
-def html_from_markdown(value: str) -> str:
+def html_from_markdown(value: str | None) -> str:
     """Markdown rendered, then sanitised (raw HTML inside the Markdown too)."""
     return html_sanitize(markdown_lib.markdown(clean_plain(value), extensions=["sane_lists"]))
 
 
-def html_from_format(value: str, text_format: str) -> str:
-    """The sanitised HTML of ``value`` written in one of the GIFT ``FORMATS``."""
+def html_from_format(value: str | None, text_format: str) -> str:
+    """The sanitised HTML of ``value`` written in one of the ``FORMATS``."""
     if text_format == "markdown":
         return html_from_markdown(value)
     if text_format in ("plain", "moodle"):
@@ -74,7 +76,7 @@ def html_from_format(value: str, text_format: str) -> str:
     return html_sanitize(clean_plain(value))
 
 
-def html_to_text(value: str) -> str:
+def html_to_text(value: str | None) -> str:
     """The text of an HTML fragment: tags dropped, entities read, line breaks kept."""
     if not value:
         return ""
@@ -83,7 +85,7 @@ def html_to_text(value: str) -> str:
 
 
 def text_to_html(value: str) -> str:
-    """Plain text written into an ``[html]`` context so that ``html_to_text`` gives it back."""
+    """Plain text written into an HTML context so that ``html_to_text`` gives it back."""
     return html.escape(value, quote=False).replace("\n", "<br>")
 
 
