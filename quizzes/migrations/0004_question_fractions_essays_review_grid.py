@@ -19,13 +19,29 @@ MOMENTS_FROM = {  # a single "from this moment" choice → the moments it covere
 }
 
 
+_HTML_TAG = r"</?(p|br|strong|b|em|i|u|s|ul|ol|li|a|code|pre|sub|sup|span|div|h[1-6]|table|thead|tbody|tr|td|th|img|blockquote)\b[^>]*>"
+
+
 def _html(text):
+    """Schema-1 text as safe HTML: text that holds real HTML tags is sanitised (nh3), anything else
+    (even "a <b> c" written as prose, or "<thành phần>") is escaped, line breaks kept."""
     import html
+    import re
+
+    import nh3
 
     text = text or ""
-    if "<" in text and ">" in text:
-        return text
-    return "<br>".join(html.escape(line) for line in text.split("\n"))
+    if re.search(_HTML_TAG, text, re.IGNORECASE):
+        return nh3.clean(
+            text,
+            tags={"p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "code", "pre", "blockquote", "ul", "ol",
+                  "li", "a", "h3", "h4", "h5", "h6", "hr", "span", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
+                  "caption", "img"},
+            attributes={"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer",
+        ).strip()
+    return "<br>".join(html.escape(line, quote=False) for line in text.split("\n"))
 
 
 def _payload_v2(payload):
