@@ -8,5 +8,7 @@ class LmsConfig(AppConfig):
 
     def ready(self) -> None:
         from .celery_setup import ensure_embedded_queue_dirs  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from .page_cache import connect_page_signals  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         ensure_embedded_queue_dirs()
+        connect_page_signals()

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from lms.orgunits.selectors import membership_confirmed, membership_pending
@@ -87,9 +89,18 @@ def privacy_notice(request):
     return render(request, "accounts/privacy_notice.html", {"version": settings.PRIVACY_NOTICE_VERSION})
 
 
+@csrf_exempt
 @require_POST
 def language_switch(request):
-    """Set the page language (cookie, and the learner's profile when signed in)."""
+    """Set the page language (cookie, and the learner's profile when signed in).
+
+    Anonymous visitors' switcher carries no CSRF token, so the pages they read can be cached for
+    everyone (``lms.page_cache``); choosing a language is harmless. A signed-in learner's choice is
+    saved in their profile, so for them the CSRF check applies as usual."""
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.middleware.SiteLanguageMiddleware",
+    "lms.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -144,6 +145,11 @@ else:
             "LOCATION": "hocso_cache",
         }
     }
+
+# Whole public pages for anonymous visitors (lms.page_cache): kept this many seconds at most
+# (0 turns the cache off); a publish, unpublish, move or delete makes every stored page stale.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_ALIAS = "default"
 
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

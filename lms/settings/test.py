@@ -19,3 +19,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
+
+# The anonymous page cache is off for the suite; tests/lms/test_page_cache.py turns it on.
+PAGE_CACHE_SECONDS = 0
