@@ -88,7 +88,9 @@ def _report_for(job, run=None):
     if params.get("unit") and (unit is None or not unit_in_scope(viewer=job.owner, unit=unit)):
         raise JobError(_("Đơn vị này không còn trong phạm vi của bạn."))
     as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else None
-    report = coordination_report(viewer=job.owner, unit=unit, as_of=as_of, course_id=params.get("course"))
+    report = coordination_report(  # an export counts now: its figures are the file's own
+        viewer=job.owner, unit=unit, as_of=as_of, course_id=params.get("course"), refresh=True
+    )
     return report, unit, as_of
 
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
-from certificates.models import Certificate, CertificateStatus
 from courses.models import AssignmentStatus, CoursePage
 from lms.accounts.models import Position
 from lms.orgunits.models import OrgUnit
 from lms.text import vietnamese_name_sort_key
 
-from .figures import Scope, completions_by_month, figures_by_course, figures_by_group, group_layout, people_ordered
+from .figures import Scope, group_layout, people_ordered
+from .figures_cache import figures_snapshot
 
 
 @dataclass
@@ -121,6 +121,8 @@ class Report:
     as_of: object = None
     today: object = None
     certificates_issued: int = 0
+    counted_at: object = None  # when the aggregates were counted
+    counted_earlier: bool = False  # kept from an earlier count (a province-sized scope)
 
     @property
     def month_max(self) -> int:
@@ -226,16 +228,21 @@ class PeopleList(Sequence):
         return [LearnerRow(person, [], self.today) for person in people]
 
 
-def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int | None = None, as_of=None) -> Report:
+def coordination_report(
+    *, viewer, unit: OrgUnit | None = None, course_id: int | None = None, as_of=None, refresh: bool = False
+) -> Report:
     """Headline figures, a row per unit (plus the learners directly in the top unit), per course and
     per month — aggregated by the database (``coordination.figures``) — and the learner list in
     Vietnamese name order, read a page at a time (``Report.load_facts`` adds a page's enrolments).
     With ``as_of`` (a past day) it counts the memberships, enrolments and statuses of that day.
+    A province-sized count is kept a few minutes (``coordination.figures_cache``; ``refresh`` counts now).
     """
     scope = Scope(viewer=viewer, unit=unit, as_of=as_of)
     today = scope.today
     top, groups, _length = group_layout(scope)
-    learners_by_prefix, tallies_by_prefix, totals = figures_by_group(scope, course_id=course_id)
+    snapshot = figures_snapshot(scope, course_id=course_id, refresh=refresh)
+    learners_by_prefix, tallies_by_prefix = snapshot.learners_by_prefix, snapshot.tallies_by_prefix
+    totals = snapshot.totals
 
     def figures(learners: int, tally: dict | None) -> Figures:
         tally = tally or {}
@@ -254,13 +261,10 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
         direct = (top, figures(learners_by_prefix.get(top.path, 0), tallies_by_prefix.get(top.path)))
     titles = dict(CoursePage.objects.values_list("pk", "title"))
     courses = sorted(
-        (
-            (titles.get(pk, ""), figures(tally["learners"], tally))
-            for pk, tally in figures_by_course(scope, course_id=course_id).items()
-        ),
+        ((titles.get(pk, ""), figures(tally["learners"], tally)) for pk, tally in snapshot.per_course.items()),
         key=lambda item: vietnamese_name_sort_key(item[0]),
     )
-    by_month = completions_by_month(scope, course_id=course_id)
+    by_month = snapshot.by_month
     months = _last_months(today)
     memberships = scope.memberships().select_related(None)
     return Report(
@@ -276,7 +280,9 @@ def coordination_report(*, viewer, unit: OrgUnit | None = None, course_id: int |
         enrollments_query=scope.enrollments(course_id=course_id),
         as_of=as_of,
         today=today,
-        certificates_issued=_certificates_issued(memberships, as_of),
+        certificates_issued=snapshot.certificates_issued,
+        counted_at=snapshot.computed_at,
+        counted_earlier=snapshot.kept,
     )
 
 
@@ -307,13 +313,6 @@ def learners_filtered(report: Report, *, group: str = "", position: str = "", st
     filtered = PeopleList.__new__(PeopleList)
     filtered.today, filtered._count, filtered.query, filtered._all = report.today, None, memberships, None
     return filtered
-
-
-def _certificates_issued(memberships, as_of) -> int:
-    issued = Certificate.objects.filter(user_id__in=memberships.values("user_id"), issued_at__isnull=False)
-    if as_of is not None:
-        return issued.filter(issued_at__date__lte=as_of).exclude(status=CertificateStatus.SUPERSEDED).count()
-    return issued.filter(status=CertificateStatus.ISSUED).count()
 
 
 def _last_months(today) -> list[tuple[int, int]]:

@@ -33,7 +33,13 @@ def dashboard(request):
         as_of = _as_of(request)
     except InvalidParameter as error:
         return bad_parameter(request, error)
-    report = coordination_report(viewer=request.user, unit=unit, as_of=as_of, course_id=_int(request.GET.get("course")))
+    report = coordination_report(
+        viewer=request.user,
+        unit=unit,
+        as_of=as_of,
+        course_id=_int(request.GET.get("course")),
+        refresh=request.GET.get("refresh") == "1",
+    )
     pending = members_in_scope(viewer=request.user, confirmed=False).count()
     rows = _filtered(report, request.GET)
     learners = Paginator(rows, 100).get_page(request.GET.get("p"))
@@ -60,6 +66,7 @@ def _pager_query(params) -> str:
     """The page's filters for the pager links (everything but the page number)."""
     query = params.copy()
     query.pop("p", None)
+    query.pop("refresh", None)
     return query.urlencode()
 
 

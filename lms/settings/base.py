@@ -337,6 +337,12 @@ HEALTHZ_WORKER_WAIT_SECONDS = env_int("HEALTHZ_WORKER_WAIT_SECONDS", 5)
 # The completion target units are ranked against (e.g. "100 % of civil servants trained").
 COORDINATION_TARGET_PCT = env_int("COORDINATION_TARGET_PCT", 100)
 COORDINATION_AMBER_MARGIN_PCT = env_int("COORDINATION_AMBER_MARGIN_PCT", 20)
+# A report whose aggregates took longer than SLOW seconds to count (a province, not a commune) keeps
+# them in the shared cache: served as they are while FRESH, still served (a worker recounting) until
+# STALE; the page says when they were counted and offers "Làm mới".
+COORDINATION_FIGURES_SLOW_SECONDS = float(env_str("COORDINATION_FIGURES_SLOW_SECONDS", "0.5"))
+COORDINATION_FIGURES_FRESH_SECONDS = env_int("COORDINATION_FIGURES_FRESH_SECONDS", 120)
+COORDINATION_FIGURES_STALE_SECONDS = env_int("COORDINATION_FIGURES_STALE_SECONDS", 900)
 
 # An invitation to join a unit (imports, assignments naming someone outside the scope) stays valid this long.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 30)
