@@ -7,9 +7,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .routing import CachedViewRestrictionsMixin, FastRouteRootMixin
 
 
-class HomePage(Page):
+class HomePage(FastRouteRootMixin, CachedViewRestrictionsMixin, Page):
     """The site's front page: a welcome, a call to action and free content."""
 
     intro = models.CharField(_("lời giới thiệu"), max_length=255, blank=True, help_text=_("Một câu ngắn dưới tiêu đề."))
@@ -31,7 +32,7 @@ class HomePage(Page):
         verbose_name = _("trang chủ")
 
 
-class ContentPage(Page):
+class ContentPage(CachedViewRestrictionsMixin, Page):
     """A plain page: about, help, privacy-related explanations, contacts."""
 
     summary = models.CharField(_("tóm tắt"), max_length=255, blank=True)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
-from courses.models import AssignmentStatus, CoursePage
+from courses.models import AssignmentStatus
+from courses.selectors import course_titles
 from lms.accounts.models import Position
 from lms.orgunits.models import OrgUnit
 from lms.text import vietnamese_name_sort_key
@@ -169,7 +170,7 @@ def _fact_rows(enrollments):
 
 
 def _facts_by_user(enrollments) -> dict[int, list[EnrollmentFact]]:
-    titles = dict(CoursePage.objects.values_list("pk", "title"))
+    titles = course_titles()
     by_user: dict[int, list[EnrollmentFact]] = defaultdict(list)
     for user_id, course_id, pct, completed_at, due, status in _fact_rows(enrollments):
         completed = completed_at if status == AssignmentStatus.COMPLETED else None
@@ -259,7 +260,7 @@ def coordination_report(
     direct = None
     if top is not None and (learners_by_prefix.get(top.path) or tallies_by_prefix.get(top.path)):
         direct = (top, figures(learners_by_prefix.get(top.path, 0), tallies_by_prefix.get(top.path)))
-    titles = dict(CoursePage.objects.values_list("pk", "title"))
+    titles = course_titles()
     courses = sorted(
         ((titles.get(pk, ""), figures(tally["learners"], tally)) for pk, tally in snapshot.per_course.items()),
         key=lambda item: vietnamese_name_sort_key(item[0]),

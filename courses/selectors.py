@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from lms.page_cache import content_cached
+
 from .assignment_status import enrollments_with_status_labels
 from .models import (
     Audience,
@@ -53,16 +55,39 @@ def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
     return CoursePage.objects.ancestor_of(lesson).first()
 
 
+def course_for_lesson_cached(lesson: LessonPage) -> CoursePage | None:
+    """``course_for_lesson`` for pages shown to learners: kept until content changes."""
+    return content_cached(f"course-of-lesson:{lesson.pk}", lambda: course_for_lesson(lesson))
+
+
 def course_outline(course: CoursePage) -> Outline:
     """Modules and live lessons in tree order: two queries whatever the size."""
     modules = [ModuleOutline(module) for module in ModulePage.objects.live().child_of(course).order_by("path")]
-    lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+    lessons = list(LessonPage.objects.live().descendant_of(course).defer("body").order_by("path"))
     by_path = {outline.module.path: outline for outline in modules}
     for lesson in lessons:
         owner = by_path.get(lesson.path[: -lesson.steplen])
         if owner is not None:
             owner.lessons.append(lesson)
     return Outline(modules=modules, lessons=[lesson for m in modules for lesson in m.lessons])
+
+
+def course_titles() -> dict[int, str]:
+    """Every course's published title by id, for reports (kept until content changes)."""
+    return content_cached("course-titles", lambda: dict(CoursePage.objects.values_list("pk", "title")))
+
+
+def live_course_choices() -> list[tuple[int, str]]:
+    """(id, title) of the live courses in title order, for report filters (kept until content changes)."""
+    return content_cached(
+        "live-course-choices", lambda: list(CoursePage.objects.live().order_by("title").values_list("pk", "title"))
+    )
+
+
+def course_outline_cached(course: CoursePage) -> Outline:
+    """``course_outline`` for pages shown to learners: no query until content changes (writes that
+    decide completion read ``course_outline`` itself)."""
+    return content_cached(f"course-outline:{course.pk}", lambda: course_outline(course))
 
 
 def lesson_is_locked(*, outline: Outline, completed_ids: set[int], lesson: LessonPage) -> bool:
@@ -141,7 +166,7 @@ class CourseLearnerView:
 
 
 def course_learner_view(*, course: CoursePage, user) -> CourseLearnerView:
-    outline = course_outline(course)
+    outline = course_outline_cached(course)
     enrollment = enrollment_current(user=user, course=course)
     done = completed_lesson_ids(enrollment)
     view = CourseLearnerView(course, outline, enrollment, done, [], None)

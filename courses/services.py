@@ -114,34 +114,37 @@ def _active_enrollment_for_update(*, user, course: CoursePage) -> Enrollment | N
 def _count_activity(enrollment: Enrollment, now) -> None:
     """Add the time since the learner's previous action to the lesson they were on."""
     if enrollment.last_lesson_id and enrollment.last_activity_at:
-        gap = now - enrollment.last_activity_at
-        if timedelta(0) < gap <= ACTIVITY_GAP:
+        seconds = int((now - enrollment.last_activity_at).total_seconds())
+        if 0 < seconds <= ACTIVITY_GAP.total_seconds():
             LessonProgress.objects.filter(enrollment=enrollment, lesson_id=enrollment.last_lesson_id).update(
-                time_spent_seconds=F("time_spent_seconds") + int(gap.total_seconds())
+                time_spent_seconds=F("time_spent_seconds") + seconds
             )
 
 
 @transaction.atomic
-def lesson_visit(*, user, lesson: LessonPage, course: CoursePage) -> LessonProgress | None:
+def lesson_visit(*, user, lesson: LessonPage, course: CoursePage, enrollment: Enrollment | None = None) -> bool:
     """Record that an enrolled learner opened a lesson ("continue" and time spent).
 
-    Returns ``None`` for a visitor who is not enrolled (nothing is recorded).
+    One short write transaction, nothing read back: the time since the previous action is added
+    to the lesson then open (skipped when there is none), the visit is inserted or its time
+    updated in one upsert, and the enrolment remembers the lesson. ``enrollment`` is the learner's
+    current enrolment when the caller has just read it (the lesson page has); otherwise it is read.
+    Returns False for a visitor who is not enrolled (nothing is recorded).
     """
-    enrollment = _active_enrollment_for_update(user=user, course=course)
     if enrollment is None:
-        return None
+        enrollment = Enrollment.objects.filter(user=user, course=course).order_by("-cycle").first()
+    if enrollment is None or enrollment.status == EnrollmentStatus.WITHDRAWN:
+        return False
     now = timezone.now()
     _count_activity(enrollment, now)
-    progress, created = LessonProgress.objects.get_or_create(
-        enrollment=enrollment, lesson=lesson, defaults={"first_viewed_at": now, "last_viewed_at": now}
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(enrollment=enrollment, lesson=lesson, first_viewed_at=now, last_viewed_at=now)],
+        update_conflicts=True,
+        unique_fields=["enrollment", "lesson"],
+        update_fields=["last_viewed_at"],
     )
-    if not created:
-        progress.last_viewed_at = now
-        progress.save(update_fields=["last_viewed_at"])
-    enrollment.last_lesson = lesson
-    enrollment.last_activity_at = now
-    enrollment.save(update_fields=["last_lesson", "last_activity_at"])
-    return progress
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
+    return True
 
 
 @transaction.atomic

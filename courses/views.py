@@ -9,19 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.accounts.selectors import account_roles
+
 from .models import CourseIndexPage, CoursePage, LessonPage
 from .search import search_learning_content
-from .selectors import course_for_lesson, course_learner_view, dashboard_for
+from .selectors import course_for_lesson_cached, course_learner_view, dashboard_for
 from .services import LearningError, enrollment_create, enrollment_withdraw, lesson_complete, lesson_visit
 
 
 def lesson_serve(request, lesson: LessonPage, default_serve):
     """Serve a lesson: enrolled learners, visitors of open-preview courses and editors only;
     a locked lesson of a sequential course is refused here, on the server."""
-    course = course_for_lesson(lesson)
+    course = course_for_lesson_cached(lesson)
     view = course_learner_view(course=course, user=request.user)
-    reads_as_editor = request.user.has_perm("wagtailadmin.access_admin")
-    if not view.is_enrolled and not course.open_preview and not reads_as_editor:
+    if not view.is_enrolled and not course.open_preview and not account_roles(request.user).opens_admin:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         messages.info(request, _("Hãy ghi danh khoá học để đọc bài này."))
@@ -34,7 +35,7 @@ def lesson_serve(request, lesson: LessonPage, default_serve):
             status=403,
         )
     if view.is_enrolled:
-        lesson_visit(user=request.user, lesson=lesson, course=course)
+        lesson_visit(user=request.user, lesson=lesson, course=course, enrollment=view.enrollment)
     previous, following = view.neighbours(lesson)
     context = lesson.get_context(request)
     context.update(

@@ -20,6 +20,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -35,17 +36,62 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def page_cache_invalidate(**_kwargs) -> None:
-    """Make every stored page stale (a new generation). Never raises: a cache outage only means
-    pages are rendered fresh."""
+def generation_bump(generation_key: str = GENERATION_KEY) -> None:
+    """Retire every value kept under ``generation_key``. Never raises."""
     try:
         cache = _cache()
         try:
-            cache.incr(GENERATION_KEY)
+            cache.incr(generation_key)
         except ValueError:  # no generation yet
-            cache.set(GENERATION_KEY, 1, timeout=None)
+            cache.set(generation_key, 1, timeout=None)
     except Exception as exc:
-        logger.warning("Page cache invalidation failed (%s)", exc)
+        logger.warning("Cache invalidation of %s failed (%s)", generation_key, exc)
+
+
+def page_cache_invalidate(**_kwargs) -> None:
+    """Make every stored page and content value stale (a new generation). Never raises: a cache
+    outage only means pages are rendered fresh.
+
+    Bumped at once (a reader in this transaction sees the change) and again after the commit: a
+    request that rebuilt a value from the not-yet-committed database in between stored it under
+    the first new generation, which the second bump retires."""
+    generation_bump()
+    transaction.on_commit(generation_bump)
+
+
+def cached_under_generation(generation_key: str, key: str, build, timeout: int):
+    """``build()``, kept in the shared cache until ``generation_bump(generation_key)``.
+
+    The entry is tagged with the generation and read with it in one round trip, so a bump makes it
+    stale on every process; it also expires after ``timeout`` seconds. A cache outage means
+    ``build()`` runs every time, never an error. ``build()`` must return something picklable;
+    ``None`` is returned but never kept."""
+    try:
+        stored = _cache().get_many([generation_key, key])
+    except Exception as exc:
+        logger.warning("Cache unavailable (%s)", exc)
+        return build()
+    generation = stored.get(generation_key, 0)
+    entry = stored.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = build()
+    if value is None:  # a miss is not kept: a stream of unknown keys must not fill the cache
+        return value
+    try:
+        _cache().set(key, (generation, value), timeout=timeout)
+    except Exception as exc:
+        logger.warning("Cache store failed (%s)", exc)
+    return value
+
+
+def content_cached(key: str, build):
+    """``build()``, kept until the published content changes (or ``CONTENT_CACHE_SECONDS``).
+
+    For values derived only from published pages and the models registered with
+    ``page_cache_invalidate_on`` (site settings, menus, course outlines, page routes): they share
+    the page cache's generation, so a publish, unpublish, move or delete retires them at once."""
+    return cached_under_generation(GENERATION_KEY, f"content:{key}", build, settings.CONTENT_CACHE_SECONDS)
 
 
 def page_cache_invalidate_on(*models) -> None:
@@ -56,13 +102,22 @@ def page_cache_invalidate_on(*models) -> None:
 
 
 def connect_page_signals() -> None:
-    """Wagtail's page lifecycle: publish, unpublish, move, delete (any page type)."""
+    """Wagtail's page lifecycle: publish, unpublish, move, delete, and a page created live in code."""
     from wagtail.signals import page_published, page_unpublished, post_page_move  # noqa: PLC0415 — idem
 
     page_published.connect(page_cache_invalidate, dispatch_uid="page_cache_published")
     page_unpublished.connect(page_cache_invalidate, dispatch_uid="page_cache_unpublished")
     post_page_move.connect(page_cache_invalidate, dispatch_uid="page_cache_moved")
     post_delete.connect(_page_deleted, dispatch_uid="page_cache_page_deleted")
+    post_save.connect(_page_created, dispatch_uid="page_cache_page_created")
+
+
+def _page_created(sender, **kwargs) -> None:
+    """A page added live in code (``add_child``: the demo, imports, tests) is not "published"."""
+    from wagtail.models import Page  # noqa: PLC0415 — the app registry must be ready
+
+    if kwargs.get("created") and isinstance(kwargs.get("instance"), Page):
+        page_cache_invalidate()
 
 
 def _page_deleted(sender, **kwargs) -> None:

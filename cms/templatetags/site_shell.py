@@ -1,21 +1,14 @@
 from django import template
 from wagtail.models import Site
 
+from cms.selectors import site_shell as site_shell_for
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def menu_pages(context):
-    """Live pages under the site root marked "show in menus", in tree order."""
+def site_shell(context):
+    """The site's name, logo, contacts and menu (cached; see ``cms.selectors.site_shell``)."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    if site is None:
-        return []
-    return site.root_page.get_children().live().in_menu().specific().only("title", "url_path")
-
-
-@register.simple_tag(takes_context=True)
-def home_url(context):
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    return site.root_page.url if site else "/"
+    return site_shell_for(site) if site else None

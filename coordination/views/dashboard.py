@@ -14,6 +14,7 @@ from certificates.selectors import certificates_of
 from courses.assignment_status import enrollments_with_status_labels
 from courses.assignments import AssignmentError, assignment_exception_set
 from courses.models import Assignment, CoursePage, Enrollment
+from courses.selectors import live_course_choices
 from courses.services import LearningError, enrollment_complete_manually
 from lms.accounts.models import LearnerGroup, Position
 from lms.orgunits.models import OrgUnit
@@ -53,7 +54,7 @@ def dashboard(request):
         "filters": request.GET,
         "groups": LearnerGroup.choices,
         "positions": Position.choices,
-        "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
+        "courses": live_course_choices(),
         "statuses": list(STATUS_LABELS.items()),
         "course_id": _int(request.GET.get("course")),
         "pager_query": _pager_query(request.GET),
@@ -82,7 +83,7 @@ def learner_detail(request, user_id: int):
     """One learner's units, courses and quiz attempts — only for coordinators whose scope holds them."""
     learner = _learner_in_scope(request, user_id)
     context = {
-        "courses": CoursePage.objects.live().order_by("title").values_list("pk", "title"),
+        "courses": live_course_choices(),
         "learner": learner,
         "memberships": learner.memberships.select_related("unit").order_by("-start"),
         "enrollments": enrollments_with_status_labels(

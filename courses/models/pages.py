@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.routing import CachedViewRestrictionsMixin
 from lms.text import search_key
 
 from ..blocks import LessonStreamBlock, stream_plain_text
@@ -51,7 +52,7 @@ class FoldedSearchMixin:
         return search_key(self.search_text())
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue: every live course below it, filterable by topic, audience, level and duration."""
 
     intro = RichTextField(_("giới thiệu"), blank=True, features=["bold", "italic", "link"])
@@ -82,7 +83,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(FoldedSearchMixin, Page):
+class CoursePage(FoldedSearchMixin, CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("tóm tắt"), help_text=_("Hai, ba câu giới thiệu khoá học trong danh mục."))
     objectives = RichTextField(
         _("mục tiêu"), features=["ul", "ol", "bold"], help_text=_("Sau khoá học, người học làm được gì.")
@@ -175,7 +176,7 @@ class CoursePage(FoldedSearchMixin, Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     """A section of a course grouping its lessons (its own page lists them)."""
 
     summary = models.CharField(_("tóm tắt"), max_length=255, blank=True)
@@ -196,7 +197,7 @@ class ModulePage(Page):
         return redirect(course.url if course else "/")
 
 
-class LessonPage(FoldedSearchMixin, Page):
+class LessonPage(FoldedSearchMixin, CachedViewRestrictionsMixin, Page):
     summary = models.CharField(_("tóm tắt"), max_length=255, blank=True)
     body = StreamField(LessonStreamBlock(), verbose_name=_("nội dung"))
     is_required = models.BooleanField(
@@ -232,7 +233,7 @@ class LessonPage(FoldedSearchMixin, Page):
         return lesson_serve(request, self, super().serve)
 
 
-class LearningPathPage(Page):
+class LearningPathPage(CachedViewRestrictionsMixin, Page):
     """An ordered set of courses with its own progress and completion."""
 
     summary = models.TextField(_("tóm tắt"), blank=True)

@@ -13,6 +13,31 @@ class AccountsConfig(AppConfig):
         from . import personal_data  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         personal_data.register_core_sections()
+        _connect_roles_invalidation()
+
+
+def _roles_changed(**_kwargs) -> None:
+    from lms.page_cache import generation_bump  # noqa: PLC0415 — in ready(): app modules load after the app registry
+
+    from .selectors import ROLES_GENERATION_KEY  # noqa: PLC0415 — idem
+
+    generation_bump(ROLES_GENERATION_KEY)
+
+
+def _connect_roles_invalidation() -> None:
+    """Any change of groups, permissions or coordinator scopes retires every cached ``account_roles``."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415 — in ready()
+    from django.contrib.auth.models import Group  # noqa: PLC0415 — in ready()
+    from django.db.models.signals import m2m_changed, post_delete, post_save  # noqa: PLC0415 — in ready()
+
+    from lms.orgunits.models import CoordinatorScope  # noqa: PLC0415 — in ready()
+
+    user_model = get_user_model()
+    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(_roles_changed, sender=through, dispatch_uid=f"roles_m2m_{through._meta.label}")
+    for model in (CoordinatorScope, Group):
+        post_save.connect(_roles_changed, sender=model, dispatch_uid=f"roles_save_{model._meta.label}")
+        post_delete.connect(_roles_changed, sender=model, dispatch_uid=f"roles_delete_{model._meta.label}")
 
 
 class LmsUsersAppConfig(WagtailUsersAppConfig):

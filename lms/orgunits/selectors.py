@@ -32,15 +32,31 @@ def subtree_filter(paths: list[str], *, field: str = "path") -> Q:
     return condition
 
 
+SCOPE_MEMO = "_coordinator_scope_units"
+
+
 def coordinator_scope_units(*, user) -> list[OrgUnit]:
-    """The units a coordinator was granted (each with its whole subtree)."""
+    """The units a coordinator was granted (each with its whole subtree).
+
+    Read once per user object: a request's ``request.user`` asks the database once however many
+    reports and checks its page runs (a coordinator page used to read it ten times). Granting or
+    withdrawing a scope forgets what the objects it was given remembered."""
     if not user.is_authenticated:
         return []
-    return [scope.unit for scope in CoordinatorScope.objects.filter(user=user).select_related("unit")]
+    units = user.__dict__.get(SCOPE_MEMO)
+    if units is None:
+        units = [scope.unit for scope in CoordinatorScope.objects.filter(user=user).select_related("unit")]
+        user.__dict__[SCOPE_MEMO] = units
+    return list(units)
+
+
+def coordinator_scope_forget(user) -> None:
+    """Drop the scope ``coordinator_scope_units`` remembered on this user object."""
+    user.__dict__.pop(SCOPE_MEMO, None)
 
 
 def is_coordinator(*, user) -> bool:
-    return user.is_authenticated and CoordinatorScope.objects.filter(user=user).exists()
+    return bool(coordinator_scope_units(user=user))
 
 
 def membership_confirmed(*, user) -> Membership | None:

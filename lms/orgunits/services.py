@@ -15,6 +15,7 @@ from lms.audit.services import audit_record, audit_record_many
 from lms.text import normalize_nfc
 
 from .models import CoordinatorScope, Membership, MembershipInvitation, MembershipSource, OrgUnit
+from .selectors import coordinator_scope_forget
 
 
 class OrgUnitError(ValueError):
@@ -96,6 +97,7 @@ def _close(membership: Membership, *, on) -> None:
 def coordinator_scope_grant(*, actor, user, unit: OrgUnit, reason: str = "") -> CoordinatorScope:
     """Let ``user`` coordinate ``unit``'s subtree. Idempotent; audited once."""
     scope, created = CoordinatorScope.objects.get_or_create(user=user, unit=unit, defaults={"granted_by": actor})
+    coordinator_scope_forget(user)
     if created:
         audit_record(
             actor=actor,
@@ -117,6 +119,7 @@ def coordinator_scope_withdraw(*, actor, scope: CoordinatorScope, reason: str = 
         data={"unit_code": scope.unit.code, "unit_name": scope.unit.name, "scope_id": scope.pk},
         reason=reason,
     )
+    coordinator_scope_forget(scope.user)
     scope.delete()
 
 

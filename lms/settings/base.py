@@ -150,6 +150,9 @@ else:
 # (0 turns the cache off); a publish, unpublish, move or delete makes every stored page stale.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_ALIAS = "default"
+# Values derived from published content (menus, site settings, course outlines, page routes),
+# kept under the same generation as the page cache: this many seconds at most.
+CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 600)
 
 # --- Authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

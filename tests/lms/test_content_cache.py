@@ -1,0 +1,125 @@
+"""What the shared cache keeps for signed-in pages (routes, outlines, the site's shell, account
+roles) is never visibly stale: every change a person makes shows on the next page."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from cms.models import SiteSettings
+from cms.services import site_home_ensure
+from courses.models import Enrollment, LessonProgress
+from courses.services import enrollment_create, lesson_visit
+from lms import page_cache
+from lms.accounts.services import editors_group
+from lms.orgunits.models import CoordinatorScope
+from lms.orgunits.services import coordinator_scope_grant, coordinator_scope_withdraw
+from tests.factories import UserFactory, course_lessons, make_catalogue, make_course, make_province_tree
+
+pytestmark = pytest.mark.django_db
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "content-cache"}}
+
+
+@pytest.fixture
+def world(settings):
+    settings.CACHES = LOCAL_CACHE
+    home = site_home_ensure()
+    SiteSettings.for_site(home.get_site())
+    course = make_course("Ký số từ xa", index=make_catalogue(), modules=1, lessons_per_module=2, open_preview=True)
+    learner = UserFactory()
+    enrollment_create(user=learner, course=course)
+    return course, learner
+
+
+def test_published_edits_show_at_once_to_signed_in_learners(client, world):
+    course, learner = world
+    first, second = course_lessons(course)
+    client.force_login(learner)
+    assert "Bài 1.2: Ký số từ xa" in client.get(course.url).content.decode()  # outline now cached
+    second.title = "Ký bằng điện thoại"
+    second.save_revision().publish()
+    assert "Ký bằng điện thoại" in client.get(course.url).content.decode()
+    assert "Ký bằng điện thoại" in client.get(first.url).content.decode()  # the lesson's "next" link
+
+    second.unpublish()
+    assert client.get(second.url).status_code == 404  # the cached route is gone with it
+    assert "Ký bằng điện thoại" not in client.get(course.url).content.decode()
+
+
+def test_a_moved_course_is_served_at_its_new_address(client, world):
+    course, learner = world
+    lesson = course_lessons(course)[0]
+    client.force_login(learner)
+    old_url = lesson.url
+    assert client.get(old_url).status_code == 200
+    course.move(course.get_parent().get_parent(), pos="last-child")
+    lesson.refresh_from_db()
+    assert lesson.url != old_url
+    moved = client.get(old_url)  # Wagtail's automatic redirect, not the cached old route
+    assert moved.status_code == 301 and moved["Location"] == lesson.url
+    assert client.get(lesson.url).status_code == 200
+
+
+def test_a_new_view_restriction_applies_at_once(client, world):
+    course, _learner = world
+    lesson = course_lessons(course)[0]
+    assert client.get(lesson.url).status_code == 200  # open preview: anyone may read it
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(lesson.url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_site_settings_show_at_once_on_signed_in_pages(client, world):
+    course, learner = world
+    client.force_login(learner)
+    client.get(course.url)
+    site_settings = SiteSettings.for_site(course.get_site())
+    site_settings.site_name = "Học Số Bắc Ninh"
+    site_settings.save()
+    assert "Học Số Bắc Ninh" in client.get(course.url).content.decode()
+
+
+def test_roles_in_the_account_menu_follow_grants_at_once(client, world, admin_user):
+    course, learner = world
+    client.force_login(learner)
+    page = client.get(course.url).content.decode()
+    assert "Điều phối đào tạo" not in page and "Trang quản trị" not in page
+    unit = make_province_tree()["commune_a"]
+    coordinator_scope_grant(actor=admin_user, user=learner, unit=unit)
+    assert "Điều phối đào tạo" in client.get(course.url).content.decode()
+    coordinator_scope_withdraw(actor=admin_user, scope=CoordinatorScope.objects.get(user=learner))
+    assert "Điều phối đào tạo" not in client.get(course.url).content.decode()
+    learner.groups.add(editors_group())
+    assert "Trang quản trị" in client.get(course.url).content.decode()
+    learner.groups.clear()
+    assert "Trang quản trị" not in client.get(course.url).content.decode()
+
+
+def test_a_cache_outage_only_means_fresh_reads(client, world, monkeypatch):
+    course, learner = world
+
+    class Down:
+        def __getattr__(self, name):
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr(page_cache, "_cache", lambda: Down())
+    client.force_login(learner)
+    for _ in range(2):
+        response = client.get(course_lessons(course)[0].url)
+        assert response.status_code == 200 and "Ký số từ xa" in response.content.decode()
+
+
+def test_a_lesson_visit_is_one_short_write(world):
+    course, learner = world
+    lesson = course_lessons(course)[0]
+    enrollment = Enrollment.objects.get(user=learner)
+    with CaptureQueriesContext(connection) as context:
+        assert lesson_visit(user=learner, lesson=lesson, course=course, enrollment=enrollment)
+    statements = [q["sql"] for q in context.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) <= 3 and not any(sql.startswith("SELECT") for sql in statements), statements
+    assert LessonProgress.objects.get(enrollment=enrollment, lesson=lesson).last_viewed_at is not None
+    enrollment.refresh_from_db()
+    assert enrollment.last_lesson_id == lesson.pk
+    # a second visit updates the same row (an upsert), never a duplicate
+    lesson_visit(user=learner, lesson=lesson, course=course, enrollment=enrollment)
+    assert LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).count() == 1
