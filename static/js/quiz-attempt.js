@@ -1,5 +1,6 @@
 // The attempt page: saves the answers in the background every minute (and when the page is left),
-// keeping the sequence number the server expects; flags update the navigation panel at once;
+// keeping the sequence number the server expects; flags update the navigation panel at once (class,
+// mark and accessible name);
 // the summary page asks for a confirmation before the final submit. Everything works without it.
 (function () {
   var form = document.querySelector(".attempt-form[data-autosave-url]");
@@ -12,10 +13,29 @@
       var box = event.target;
       if (box.name && box.name.indexOf("flag") === 0) {
         var item = document.querySelector(".quiz-nav-item[data-slot='" + box.name.slice(4) + "']");
-        if (item) item.classList.toggle("is-flagged", box.checked);
+        if (item) flagItem(item, box.checked);
       }
     });
     form.addEventListener("input", function () { dirty = true; });
+    // As the server draws a flagged item: the class, the ⚑ mark and ", đã đánh dấu" in its name.
+    function flagItem(item, flagged) {
+      item.classList.toggle("is-flagged", flagged);
+      var mark = item.querySelector("span");
+      if (flagged && !mark) {
+        mark = document.createElement("span");
+        mark.setAttribute("aria-hidden", "true");
+        mark.textContent = "\u2691";
+        item.appendChild(mark);
+      } else if (!flagged && mark) {
+        item.removeChild(mark);
+      }
+      var nav = item.closest("[data-flagged-label]");
+      if (!nav) return;
+      var suffix = ", " + nav.getAttribute("data-flagged-label");
+      var label = item.getAttribute("aria-label") || "";
+      if (label.slice(-suffix.length) === suffix) label = label.slice(0, -suffix.length);
+      item.setAttribute("aria-label", flagged ? label + suffix : label);
+    }
     function save(keepalive) {
       if (!dirty || saving) return;
       saving = true;
