@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test setup setup-test lint check system-test-deps clean requirements
+.PHONY: run test setup setup-test lint check system-test-deps clean requirements bench bench-smoke bench-deps
 
 ## make run: install, migrate, seed demo data, start web + Celery worker + beat.
 run: setup
@@ -47,6 +47,29 @@ system-test-deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+## make bench: the issue-12 figures at 1 %, 10 % and 100 % of a province on PostgreSQL + Redis
+## (127.0.0.1:5432 as postgres, 127.0.0.1:6379), one table, also in bench/RESULTS.md.
+## BENCH_ARGS="--scales 1 --duration 5" for a shorter run; see bench/README.md.
+BENCH_PACKAGES := wrk
+bench-deps:
+	@missing=""; \
+	for pkg in $(BENCH_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+bench: $(VENV)/.requirements-dev bench-deps
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## make bench-smoke: the harness on a tiny PostgreSQL dataset (< 2 minutes): query counts constant
+## as the data grows, the anonymous page cache invalidated on publish, gunicorn serving; no timings.
+bench-smoke: $(VENV)/.requirements-dev
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
+	$(PY) bench/smoke.py
 
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .

@@ -14,7 +14,10 @@ The issue's figure is 100,000 learners in 5,000 units with 1,000,000 enrolments.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
+import statistics
 import sys
 import time
 import tracemalloc
@@ -117,24 +120,44 @@ def generate(learners: int, units: int, per_learner: int) -> None:
         )
 
 
-def measure(label: str, func):
-    """Time and query count of one call, then peak Python memory of a second call
-    (tracemalloc slows Python down, so it is kept out of the timed run)."""
+def measure(label: str, func, repeat: int = 1) -> dict:
+    """Time (median of ``repeat`` calls) and query count of one call, the growth of the process's
+    peak RSS during the first call, then peak Python memory of one more call (tracemalloc slows
+    Python down, so it is kept out of the timed runs)."""
     executed = []
 
     def count(execute, sql, params, many, context):
         executed.append(sql)
         return execute(sql, params, many, context)
 
-    started = time.perf_counter()
-    with connection.execute_wrapper(count):
-        func()
-    elapsed = time.perf_counter() - started
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    times = []
+    for n in range(repeat):
+        started = time.perf_counter()
+        if n == 0:
+            with connection.execute_wrapper(count):
+                func()
+        else:
+            func()
+        times.append(time.perf_counter() - started)
+        if n == 0:
+            rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before  # KiB on Linux
+    elapsed = statistics.median(times)
     tracemalloc.start()
     func()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"{label:<42} {elapsed * 1000:9.0f} ms {len(executed):6d} queries {peak / 1e6:8.1f} MB peak")
+    print(
+        f"{label:<42} {elapsed * 1000:9.0f} ms {len(executed):6d} queries {peak / 1e6:8.1f} MB peak"
+        f" {rss_growth / 1024:8.1f} MB RSS growth"
+    )
+    return {
+        "seconds": elapsed,
+        "first_seconds": times[0],
+        "queries": len(executed),
+        "peak_mb": peak / 1e6,
+        "rss_growth_mb": rss_growth / 1024,
+    }
 
 
 def _export(client, kind: str) -> None:
@@ -154,6 +177,9 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=100_000)
     parser.add_argument("--units", type=int, default=5_000)
     parser.add_argument("--per-learner", type=int, default=10)
+    parser.add_argument("--coordinator-unit", default="99.A000", help="code of the agency coordinator's unit")
+    parser.add_argument("--repeat", type=int, default=1, help="dashboard requests timed (the median is printed)")
+    parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line (bench/run.py)")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "run the benchmark on PostgreSQL (DATABASE_URL)"
     call_command("migrate", verbosity=0)
@@ -167,18 +193,26 @@ def main() -> None:
         email="bench-admin@example.vn", defaults={"is_superuser": True, "is_staff": True}
     )
     coordinator, _ = User.objects.get_or_create(email="bench-coordinator@example.vn")
-    coordinator_scope_grant(actor=admin, user=coordinator, unit=OrgUnit.objects.get(code="99.A000"))
+    coordinator_scope_grant(actor=admin, user=coordinator, unit=OrgUnit.objects.get(code=args.coordinator_unit))
     print(
         f"learners={User.objects.filter(email__startswith='bench-').count()} units={OrgUnit.objects.count()} "
         f"enrollments={__import__('courses.models', fromlist=['Enrollment']).Enrollment.objects.count()}"
     )
+    figures = {"learners": User.objects.filter(email__startswith="bench-").count()}
     for viewer, name in ((coordinator, "agency coordinator"), (admin, "administrator")):
         client = Client()
         client.force_login(viewer)
-        measure(f"dashboard ({name})", lambda client=client: client.get("/coordinate/", HTTP_HOST="localhost"))
-        measure(f"CSV export job ({name})", lambda client=client: _export(client, "learners_csv"))
-        measure(f"XLSX export job ({name})", lambda client=client: _export(client, "learners_xlsx"))
-        measure(f"report PDF job ({name})", lambda client=client: _export(client, "report_pdf"))
+        figures[f"dashboard ({name})"] = measure(
+            f"dashboard ({name})",
+            lambda client=client: client.get("/coordinate/", HTTP_HOST="localhost"),
+            repeat=args.repeat,
+        )
+        for kind, label in (("learners_csv", "CSV"), ("learners_xlsx", "XLSX"), ("report_pdf", "report PDF")):
+            figures[f"{label} export job ({name})"] = measure(
+                f"{label} export job ({name})", lambda client=client, kind=kind: _export(client, kind)
+            )
+    if args.json:
+        print("JSON " + json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import statistics
 import sys
@@ -40,6 +41,7 @@ def main() -> None:
     parser.add_argument("--backlog", type=int, default=2000, help="certificates waiting when the workers start")
     parser.add_argument("--workers", type=int, default=2, help="worker processes for the backlog")
     parser.add_argument("--bare", type=int, default=30, help="bare render + sign samples")
+    parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line (bench/run.py)")
     args = parser.parse_args()
 
     database = os.environ.get("DATABASE_URL", "")
@@ -151,6 +153,19 @@ def main() -> None:
         f"{'≥ 0.8 × limit':>14} {_ok(throughput >= 0.8 * limit)} ({throughput / limit:.2f} ×)"
     )
     print(f"{f'backlog of {args.backlog} drained in':<52} {elapsed:>10.1f} s")
+    if args.json:
+        figures = {
+            "latency_p50_s": statistics.median(latencies),
+            "latency_p95_s": p95,
+            "bare_render_s": render,
+            "bare_sign_s": sign,
+            "workers": args.workers,
+            "limit_per_s": limit,
+            "throughput_per_s": throughput,
+            "backlog": args.backlog,
+            "backlog_seconds": elapsed,
+        }
+        print("JSON " + json.dumps(figures))
 
 
 def _bare(certificate, samples: int) -> tuple[float, float]:

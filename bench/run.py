@@ -1,0 +1,456 @@
+"""``make bench``: the issue-12 figures at 1 %, 10 % and 100 % of a province, against this machine's
+own baselines measured in the same run, as one table (also written to ``bench/RESULTS.md``).
+
+For each scale: the dataset (``bench/dataset.py``, generated once per database), the pages in
+process (``bench/pages.py``: queries and time per page), then gunicorn as in the Procfile
+(2 workers × 4 threads) with production settings (``bench.settings``) loaded by ``wrk`` page after
+page — the bare Django hello and the minimal Wagtail page first, the site's pages after. Then the
+certificate pipeline (``bench/worker_bench.py``: latency, 2-worker throughput and backlog against the
+bare xhtml2pdf render + bare pyHanko signature limit) and the coordinator dashboard and exports on
+the largest dataset (``bench/coordination_bench.py``).
+
+    .venv/bin/python bench/run.py [--scales 1,10,100] [--duration 10] [--backlog 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import PYTHON, REDIS, ROOT, bench_env, database_url, static_collect
+from bench.dataset import Size, database_for_scale
+
+BENCH = ROOT / "bench"
+ANONYMOUS = ["home", "catalogue", "course", "lesson"]
+LOGGED_IN = ["lesson, logged in", "course, logged in", "Học tập của tôi"]
+COUNTED = ["catalogue", "course", "lesson", "lesson, logged in", "course, logged in", "Học tập của tôi"]
+COUNTED += ["Chứng chỉ của tôi", "coordinator dashboard (province)"]
+
+# The issue's targets (issue 12, "Targets"), in its order.
+TARGETS = """
+| Figure | Target |
+|---|---|
+| Anonymous home, catalogue, course and lesson pages (req/s) | ≥ 0.5 × bare hello |
+| Logged-in lesson, course and "Học tập của tôi" (req/s) | ≥ 1.0 × the minimal Wagtail page |
+| SQL queries per page (lesson, course, catalogue, dashboard, coordinator pages) | constant in data size, ≤ 12 |
+| Time per page from 1 % to 100 % dataset | grows ≤ 1.2× |
+| Marking a lesson done / recording a visit | one short write transaction; ≥ 0.5 × the logged-in lesson rate |
+| Quiz page submit (graded, 50 concurrent learners) | p95 ≤ 250 ms; 0 lost |
+| Completion → certificate issued (idle system, p95) | ≤ 5 s end to end through Redis and the worker |
+| Certificate throughput, 2 worker processes, signed | ≥ 0.8 × (bare render + bare sign) limit |
+| 10,000-certificate backlog drain (2 workers) | reported; matches the throughput above |
+| Coordinator dashboard, province scope, full dataset (p50) | ≤ 300 ms |
+| Export of 100,000 learner rows (CSV and XLSX) | streamed, peak RSS growth ≤ 100 MB, ≥ 20,000 rows/s CSV |
+| Page weight, lesson page first load (excl. media) | ≤ 250 KB |
+"""
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    baseline: str = ""
+    ratio: str = ""
+    target: str = ""
+    verdict: str = ""  # "pass", "FAIL", "" (a figure reported, no target), "not measured"
+
+
+def _ok(passed: bool) -> str:
+    return "pass" if passed else "FAIL"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def run_json(command: list[str], env: dict | None = None, marker: str = "") -> dict:
+    """Run a harness script; its figures are its last stdout line (after ``marker``, if any)."""
+    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    lines = [line for line in result.stdout.splitlines() if line.startswith(marker)]
+    return json.loads(lines[-1][len(marker) :])
+
+
+# --- Serving and loading --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn as in the Procfile's web line (2 workers × 4 threads), production settings."""
+
+    def __init__(self, database: str):
+        self.port = free_port()
+        self.env = bench_env(database)
+        self.log = open(ROOT / "var" / "bench" / f"gunicorn-{database}.log", "w")  # noqa: SIM115
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        command = [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "lms.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bench/hello/", timeout=2)
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not answer; see {self.log.name}")
+
+    def __exit__(self, *exc) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def wrk(port: int, url: str, *, cookie: str | None, duration: int, threads: int, connections: int) -> dict:
+    """Requests per second of ``url`` with wrk; non-2xx answers and socket errors are reported."""
+    base = f"http://127.0.0.1:{port}"
+    headers = ["-H", "Host: localhost"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    for _ in range(3):  # warm-up: every worker process, the page cache
+        request = urllib.request.Request(
+            base + url, headers={"Host": "localhost", **({"Cookie": cookie} if cookie else {})}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200, (url, response.status)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *headers, base + url]
+    out = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
+    return {
+        "rps": rate,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "errors": errors.group(1) if errors else "",
+        "p50_ms": _ms(*p50.groups()) if p50 else None,
+        "command": shlex.join(command),
+    }
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+# --- One scale ------------------------------------------------------------------------------------
+
+
+def scale_run(scale: float, args) -> dict:
+    database = database_for_scale(scale)
+    log(f"scale {scale:g} %: dataset {database}")
+    started = time.perf_counter()
+    dataset = run_json([PYTHON, str(BENCH / "dataset.py"), "--scale", f"{scale:g}", "--json"])
+    dataset["wall_seconds"] = time.perf_counter() - started
+    log(f"  dataset ready in {dataset['wall_seconds']:.0f} s: {dataset['counts']}")
+    pages = run_json([PYTHON, str(BENCH / "pages.py"), "--database", database, "--json"])
+    log("  queries per page: " + ", ".join(f"{n} {p['queries']}" for n, p in pages["pages"].items()))
+    served = {}
+    subprocess.run(["redis-cli", "-u", f"{REDIS}/6", "flushdb"], stdout=subprocess.DEVNULL, check=False)
+    with Server(database) as server:
+        for name, page in pages["pages"].items():
+            if not page["served"]:
+                continue
+            cookie = pages["cookie"] if page["who"] == "learner" else None
+            served[name] = wrk(
+                server.port,
+                page["url"],
+                cookie=cookie,
+                duration=args.duration,
+                threads=args.threads,
+                connections=args.connections,
+            )
+            log(f"  wrk {name}: {served[name]['rps']:.1f} req/s")
+    return {"scale": scale, "database": database, "dataset": dataset, "pages": pages, "served": served}
+
+
+# --- The table ------------------------------------------------------------------------------------
+
+
+def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None) -> list[Row]:
+    rows: list[Row] = []
+    for result in scales:
+        s = f"{result['scale']:g} %"
+        served = result["served"]
+        hello = served["bare Django hello"]["rps"]
+        minimal = served["minimal Wagtail page"]["rps"]
+        rows.append(Row(f"bare Django hello, req/s ({s})", f"{hello:.0f}"))
+        rows.append(Row(f"minimal Wagtail page, req/s ({s})", f"{minimal:.0f}"))
+        for name in ANONYMOUS:
+            rps = served[name]["rps"]
+            note = " (errors)" if served[name]["non_2xx"] or served[name]["errors"] else ""
+            rows.append(
+                Row(
+                    f"{name}, anonymous, req/s ({s}){note}",
+                    f"{rps:.0f}",
+                    f"{hello:.0f} hello",
+                    f"{rps / hello:.2f}",
+                    "≥ 0.5 × hello",
+                    _ok(rps >= 0.5 * hello and not note),
+                )
+            )
+        for name in LOGGED_IN:
+            rps = served[name]["rps"]
+            rows.append(
+                Row(
+                    f"{name}, req/s ({s})",
+                    f"{rps:.0f}",
+                    f"{minimal:.0f} Wagtail",
+                    f"{rps / minimal:.2f}",
+                    "≥ 1.0 × minimal Wagtail",
+                    _ok(rps >= minimal),
+                )
+            )
+    first, last = scales[0], scales[-1]
+    span = f"{first['scale']:g} % → {last['scale']:g} %"
+    for name in COUNTED:
+        low, high = first["pages"]["pages"][name], last["pages"]["pages"][name]
+        rows.append(
+            Row(
+                f"SQL queries, {name} ({span})",
+                str(high["queries"]),
+                str(low["queries"]),
+                f"{high['queries'] / max(1, low['queries']):.2f}",
+                "constant, ≤ 12",
+                _ok(high["queries"] == low["queries"] and high["queries"] <= 12),
+            )
+        )
+    for name in COUNTED:
+        low, high = first["pages"]["pages"][name], last["pages"]["pages"][name]
+        growth = high["ms"] / low["ms"]
+        verdict = _ok(growth <= 1.2) if len(scales) > 1 else "one scale only"
+        rows.append(
+            Row(
+                f"time per page in process, {name} ({span})",
+                f"{high['ms']:.0f} ms",
+                f"{low['ms']:.0f} ms",
+                f"{growth:.2f}",
+                "grows ≤ 1.2×",
+                verdict,
+            )
+        )
+    rows.append(
+        Row("marking a lesson done / recording a visit", "—", target="≥ 0.5 × logged-in lesson", verdict="not measured")
+    )
+    rows.append(
+        Row("quiz page submit, 50 concurrent learners", "—", target="p95 ≤ 250 ms; 0 lost", verdict="not measured")
+    )
+    if worker:
+        limit = worker["limit_per_s"]
+        rows += [
+            Row("bare xhtml2pdf render of the certificate", f"{worker['bare_render_s'] * 1000:.0f} ms"),
+            Row("bare pyHanko signature of the certificate", f"{worker['bare_sign_s'] * 1000:.0f} ms"),
+            Row(
+                "completion → certificate issued, p95",
+                f"{worker['latency_p95_s']:.2f} s",
+                target="≤ 5 s",
+                verdict=_ok(worker["latency_p95_s"] <= 5),
+            ),
+            Row(
+                f"certificate throughput, {worker['workers']} workers, signed",
+                f"{worker['throughput_per_s']:.1f} /s",
+                f"{limit:.1f} /s limit",
+                f"{worker['throughput_per_s'] / limit:.2f}",
+                "≥ 0.8 × limit",
+                _ok(worker["throughput_per_s"] >= 0.8 * limit),
+            ),
+            Row(
+                f"backlog of {worker['backlog']:,} certificates drained",
+                f"{worker['backlog_seconds']:.0f} s",
+                f"{worker['backlog'] / limit:.0f} s at the limit",
+                f"{worker['backlog_seconds'] / (worker['backlog'] / limit):.2f}",
+                "reported (10,000 in the issue)",
+            ),
+        ]
+    if coordination:
+        learners = coordination["learners"]
+        dashboard = coordination["dashboard (administrator)"]
+        rows.append(
+            Row(
+                f"coordinator dashboard, province, p50 ({learners:,} learners)",
+                f"{dashboard['seconds'] * 1000:.0f} ms",
+                f"{dashboard['first_seconds'] * 1000:.0f} ms first",
+                target="≤ 300 ms",
+                verdict=_ok(dashboard["seconds"] <= 0.3),
+            )
+        )
+        for label in ("CSV", "XLSX"):
+            export = coordination[f"{label} export job (administrator)"]
+            rate = learners / export["seconds"]
+            passed = export["rss_growth_mb"] <= 100 and (label != "CSV" or rate >= 20_000)
+            rows.append(
+                Row(
+                    f"{label} export of {learners:,} learners: rows/s, RSS growth",
+                    f"{rate:,.0f} rows/s, {export['rss_growth_mb']:.0f} MB",
+                    target="≥ 20,000 rows/s CSV, RSS ≤ 100 MB",
+                    verdict=_ok(passed),
+                )
+            )
+    weight = last["pages"]["weight"]
+    rows.append(
+        Row(
+            "lesson page first load, excl. media (gzip as served)",
+            f"{weight['gzip_bytes'] / 1000:.0f} KB",
+            f"{weight['bytes'] / 1000:.0f} KB uncompressed",
+            target="≤ 250 KB",
+            verdict=_ok(weight["gzip_bytes"] <= 250_000),
+        )
+    )
+    for result in scales:
+        seconds = result["dataset"]["seconds"]
+        text = f"{result['dataset']['wall_seconds']:.0f} s" + (" (already there)" if not seconds else "")
+        counts = result["dataset"]["counts"]
+        rows.append(
+            Row(
+                f"dataset {result['scale']:g} %: {counts['learners']:,} learners, {counts['enrolments']:,} enrolments,"
+                f" {counts['lesson progress']:,} progress",
+                text,
+            )
+        )
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| figure | value | baseline | ratio | target | pass/fail |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r.figure} | {r.value} | {r.baseline} | {r.ratio} | {r.target} | {r.verdict} |" for r in rows]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    ram = int(memory.split()[1]) / 1024 / 1024
+    pg = subprocess.run(
+        ["psql", database_url("postgres"), "-Atc", "SHOW server_version"], stdout=subprocess.PIPE, text=True
+    ).stdout.strip()
+    redis = subprocess.run(["redis-cli", "-u", REDIS, "INFO", "server"], stdout=subprocess.PIPE, text=True).stdout
+    redis_version = re.search(r"redis_version:(\S+)", redis)
+    wrk_version = subprocess.run(["wrk", "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {ram:.1f} GiB RAM, {platform.platform()}, Python {platform.python_version()},"
+        f" PostgreSQL {pg}, Redis {redis_version.group(1) if redis_version else '?'},"
+        f" {wrk_version.stdout.splitlines()[0] if wrk_version.stdout else 'wrk'}"
+    )
+
+
+def results_write(path: Path, rows: list[Row], args, seconds: float) -> None:
+    passed = sum(r.verdict == "pass" for r in rows)
+    failed = sum(r.verdict == "FAIL" for r in rows)
+    text = f"""# Results (`make bench`)
+
+Generated by `bench/run.py`; do not edit by hand.
+
+- Date: {datetime.now().astimezone().isoformat(timespec="seconds")}
+- Command: `{shlex.join(["bench/run.py", *sys.argv[1:]])}` (wrk `-t{args.threads} -c{args.connections}
+  -d{args.duration}s` per page; gunicorn 2 workers × 4 threads, `bench.settings` = production settings)
+- Machine: {machine()}
+- Total run time: {seconds / 60:.1f} min; {passed} pass, {failed} FAIL
+
+Baselines are measured in the same run on the same gunicorn: the bare Django hello and the minimal
+Wagtail page (`bench/urls.py`, bench-only routes), the bare xhtml2pdf render and bare pyHanko
+signature of the same certificate (`bench/worker_bench.py`). Anonymous pages are served by the
+anonymous page cache after the first request; their query counts and in-process times are of the
+render (cache off). "Time per page" is the median of in-process requests with the test client.
+
+{table(rows)}
+
+## The issue's targets
+{TARGETS}"""
+    path.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1,10,100", help="dataset sizes in percent of the province")
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--backlog", type=int, default=int(os.environ.get("BENCH_BACKLOG", 2000)))
+    parser.add_argument("--latency", type=int, default=20)
+    parser.add_argument("--dashboard-repeat", type=int, default=5)
+    parser.add_argument("--skip-worker", action="store_true")
+    parser.add_argument("--skip-coordination", action="store_true")
+    parser.add_argument("--output", default=str(BENCH / "RESULTS.md"))
+    args = parser.parse_args()
+    started = time.perf_counter()
+    scales = [float(s) for s in args.scales.split(",")]
+    log("collecting static files")
+    static_collect()
+    results = [scale_run(scale, args) for scale in scales]
+    worker = coordination = None
+    if not args.skip_worker:
+        log(f"certificates: worker_bench.py --backlog {args.backlog}")
+        env = dict(
+            os.environ,
+            DATABASE_URL=database_url("hocso_bench_worker"),
+            CELERY_BROKER_URL=f"{REDIS}/4",
+            CACHE_URL=f"{REDIS}/4",
+        )
+        command = [PYTHON, str(BENCH / "worker_bench.py"), "--backlog", str(args.backlog), "--json"]
+        worker = run_json([*command, "--latency", str(args.latency)], env=env, marker="JSON ")
+    if not args.skip_coordination:
+        largest = scales[-1]
+        size = Size.at_scale(largest)
+        log(f"coordinator dashboard and exports: coordination_bench.py on {database_for_scale(largest)}")
+        env = dict(os.environ, DATABASE_URL=database_url(database_for_scale(largest)), CACHE_URL=f"{REDIS}/5")
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        coordination = run_json(
+            [
+                PYTHON,
+                str(BENCH / "coordination_bench.py"),
+                "--learners",
+                str(size.learners),
+                "--units",
+                str(size.units),
+                "--repeat",
+                str(args.dashboard_repeat),
+                "--json",
+            ],
+            env=env,
+            marker="JSON ",
+        )
+    rows = rows_for(results, worker, coordination)
+    print(table(rows))
+    results_write(Path(args.output), rows, args, time.perf_counter() - started)
+    log(f"written to {args.output} ({(time.perf_counter() - started) / 60:.1f} min)")
+
+
+if __name__ == "__main__":
+    main()
