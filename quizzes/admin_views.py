@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -223,7 +224,7 @@ class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
                 messages.success(
                     request,
                     _("Đã chấm xong lượt làm của %(name)s: %(score)s%%.")
-                    % {"name": attempt.user.full_name or attempt.user.email, "score": attempt.score_pct},
+                    % {"name": attempt.user.full_name or attempt.user.email, "score": number_format(attempt.score_pct)},
                 )
             else:
                 messages.success(request, _("Đã lưu điểm."))
