@@ -7,13 +7,15 @@ class CmsConfig(AppConfig):
     verbose_name = _("Trang web")
 
     def ready(self) -> None:
+        from wagtail.documents import get_document_model  # noqa: PLC0415 — idem
         from wagtail.images import get_image_model  # noqa: PLC0415 — in ready(): app modules load after the app registry
-        from wagtail.models import PageViewRestriction  # noqa: PLC0415 — idem
+        from wagtail.models import PageViewRestriction, Site  # noqa: PLC0415 — idem
 
         from lms.page_cache import page_cache_invalidate_on  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         from .models import SiteSettings  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
-        # What public pages show besides pages: the site's settings (name, footer, contacts) and images;
-        # and who may see them (cms.routing caches the restricted branches).
-        page_cache_invalidate_on(SiteSettings, get_image_model(), PageViewRestriction)
+        # What public pages show besides pages: the site's settings (name, footer, contacts), images and
+        # documents; who may see them (cms.routing caches the restricted branches) and which site
+        # answers which host (cms.routing caches the Site).
+        page_cache_invalidate_on(SiteSettings, get_image_model(), get_document_model(), PageViewRestriction, Site)

@@ -14,7 +14,7 @@ type might serve one day) — takes Wagtail's own way, so behaviour never differ
 
 from __future__ import annotations
 
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from lms.page_cache import content_cached
 
@@ -28,6 +28,36 @@ def page_at_url_path(root: Page, path_components: list[str]) -> Page | None:
 def _page_at_url_path(root: Page, url_path: str) -> Page | None:
     page = Page.objects.filter(url_path=url_path, path__startswith=root.path).only("id", "content_type").first()
     return page.specific if page is not None else None
+
+
+def site_for_request(request) -> Site | None:
+    """Wagtail's ``Site.find_for_request`` kept in the content cache per host and port, with its
+    root page already specific (Wagtail's serve view would read both on every request)."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    host, port = request.get_host(), request.get_port()  # get_host(): only allowed hosts are keys
+    site = content_cached(f"site:{host}:{port}", lambda: _site_with_specific_root(request))
+    request._wagtail_site = site
+    return site
+
+
+def _site_with_specific_root(request) -> Site | None:
+    site = Site._find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    return site
+
+
+class CachedSiteMiddleware:
+    """Give every request its site from the content cache (see ``site_for_request``); after
+    ``CommonMiddleware``, which refuses hosts outside ``ALLOWED_HOSTS``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        site_for_request(request)
+        return self.get_response(request)
 
 
 def restricted_branches() -> list[str]:

@@ -8,7 +8,7 @@ from ``courses.assignment_status.enrollments_with_status`` (the one home of that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
@@ -31,6 +31,7 @@ class Scope:
     viewer: object
     unit: OrgUnit | None
     as_of: date | None
+    _layout: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def membership_q(self, prefix: str = "") -> Q:
         """Confirmed memberships in the viewer's scope (the scope rule, ``members_in_scope_q``),
@@ -62,7 +63,14 @@ class Scope:
 
 def group_layout(scope: Scope) -> tuple[OrgUnit | None, list[OrgUnit], int]:
     """(top unit, row units, prefix length): the rows are the top unit's children (its own
-    learners go to the "directly in" row), or the viewer's scope roots when there are several."""
+    learners go to the "directly in" row), or the viewer's scope roots when there are several.
+    Read once per ``Scope`` (the figures and the report's rows both ask)."""
+    if scope._layout is None:
+        scope._layout = _group_layout_read(scope)
+    return scope._layout
+
+
+def _group_layout_read(scope: Scope) -> tuple[OrgUnit | None, list[OrgUnit], int]:
     if scope.unit is not None:
         return scope.unit, list(scope.unit.get_children()), (scope.unit.depth + 1) * STEP
     roots = scope_roots(viewer=scope.viewer)

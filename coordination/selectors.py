@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Q
 
 from courses.models import AssignmentStatus
 from courses.selectors import course_titles
 from lms.accounts.models import Position
-from lms.orgunits.models import OrgUnit
+from lms.orgunits.models import Membership, OrgUnit
+from lms.orgunits.selectors import members_in_scope_q
 from lms.text import vietnamese_name_sort_key
 
 from .figures import Scope, group_layout, people_ordered
@@ -285,6 +287,21 @@ def coordination_report(
         counted_at=snapshot.computed_at,
         counted_earlier=snapshot.kept,
     )
+
+
+def pending_count_with_list_count(*, viewer, learners) -> int:
+    """How many people in the viewer's scope await confirmation of their unit. On PostgreSQL the
+    learner list's own size is counted in the same query (and kept by ``learners``), so the
+    dashboard pays one count for both."""
+    pending = members_in_scope_q(viewer=viewer, confirmed=False)
+    if isinstance(learners, PeopleList) and learners.query is not None and learners._count is None:
+        listed = Q(pk__in=learners.query.order_by().values("pk"))
+        counts = Membership.objects.filter(pending | listed).aggregate(
+            pending=Count("pk", filter=pending), listed=Count("pk", filter=listed)
+        )
+        learners._count = counts["listed"]
+        return counts["pending"]
+    return Membership.objects.filter(pending).count()
 
 
 def learners_filtered(report: Report, *, group: str = "", position: str = "", status: str = "") -> Sequence:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,6 +121,17 @@ def _count_activity(enrollment: Enrollment, now) -> None:
             )
 
 
+def _commit_without_waiting_for_disk() -> None:
+    """PostgreSQL: this transaction's commit does not wait for its WAL record to reach the disk.
+
+    For records whose loss in a database crash costs nothing that matters (a visit's time and the
+    "continue" position, never a completion): the commit returns without an fsync, the row is
+    durable a fraction of a second later, and a crash in between loses only that visit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 @transaction.atomic
 def lesson_visit(*, user, lesson: LessonPage, course: CoursePage, enrollment: Enrollment | None = None) -> bool:
     """Record that an enrolled learner opened a lesson ("continue" and time spent).
@@ -136,6 +147,7 @@ def lesson_visit(*, user, lesson: LessonPage, course: CoursePage, enrollment: En
     if enrollment is None or enrollment.status == EnrollmentStatus.WITHDRAWN:
         return False
     now = timezone.now()
+    _commit_without_waiting_for_disk()
     _count_activity(enrollment, now)
     LessonProgress.objects.bulk_create(
         [LessonProgress(enrollment=enrollment, lesson=lesson, first_viewed_at=now, last_viewed_at=now)],

@@ -15,8 +15,12 @@ path; the response says ``Vary: Cookie`` (a signed-in visitor is never served a 
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
+import pickle
+import threading
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -36,16 +40,84 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+# Per request, each generation is read from the shared cache once (``ContentCacheScopeMiddleware``
+# opens the scope); values of the current generation are also kept in this process, pickled, so a
+# warm request asks the shared cache one question per generation instead of one per value.
+_request_generations: contextvars.ContextVar[dict | None] = contextvars.ContextVar("generations", default=None)
+_local: dict[str, tuple[int, bytes]] = {}
+_local_bytes = 0
+_local_lock = threading.Lock()
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
+
+
 def generation_bump(generation_key: str = GENERATION_KEY) -> None:
     """Retire every value kept under ``generation_key``. Never raises."""
+    memo = _request_generations.get()
+    if memo is not None:
+        memo.pop(generation_key, None)  # this request reads the new generation too
     try:
         cache = _cache()
         try:
             cache.incr(generation_key)
         except ValueError:  # no generation yet
-            cache.set(generation_key, 1, timeout=None)
+            cache.set(generation_key, _generation_new(), timeout=None)
     except Exception as exc:
         logger.warning("Cache invalidation of %s failed (%s)", generation_key, exc)
+
+
+def _generation_new() -> int:
+    """A generation never used before, even after the shared cache lost its keys (a restart, a
+    flush): processes may still hold values of the old generations in memory."""
+    return time.time_ns()
+
+
+def _generation_of(stored: dict, generation_key: str) -> int:
+    generation = stored.get(generation_key)
+    if generation is None:
+        _cache().add(generation_key, _generation_new(), timeout=None)
+        generation = _cache().get(generation_key, 0)
+    return generation
+
+
+def local_content_forget() -> None:
+    """Drop the values this process keeps in memory (the test suite does, with the shared cache)."""
+    global _local_bytes
+    with _local_lock:
+        _local.clear()
+        _local_bytes = 0
+
+
+def _local_get(key: str, generation: int):
+    entry = _local.get(key)
+    if entry is None or entry[0] != generation or entry[1] < time.monotonic():
+        return None
+    return pickle.loads(entry[2])
+
+
+def _local_put(key: str, generation: int, value, timeout: int) -> None:
+    global _local_bytes
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    with _local_lock:
+        if _local_bytes + len(data) > LOCAL_MAX_BYTES:
+            _local.clear()
+            _local_bytes = 0
+        previous = _local.get(key)
+        _local_bytes += len(data) - (len(previous[2]) if previous else 0)
+        _local[key] = (generation, time.monotonic() + timeout, data)
+
+
+class ContentCacheScopeMiddleware:
+    """Read each cache generation once per request (see ``cached_under_generation``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_generations.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_generations.reset(token)
 
 
 def page_cache_invalidate(**_kwargs) -> None:
@@ -62,18 +134,31 @@ def page_cache_invalidate(**_kwargs) -> None:
 def cached_under_generation(generation_key: str, key: str, build, timeout: int):
     """``build()``, kept in the shared cache until ``generation_bump(generation_key)``.
 
-    The entry is tagged with the generation and read with it in one round trip, so a bump makes it
-    stale on every process; it also expires after ``timeout`` seconds. A cache outage means
-    ``build()`` runs every time, never an error. ``build()`` must return something picklable;
+    The entry is tagged with the generation, so a bump makes it stale on every process; it also
+    expires after ``timeout`` seconds. Within a request the generation is read once and a value of
+    the current generation already seen by this process is served from its memory (a fresh copy,
+    unpickled); otherwise the generation and the value are read in one round trip. A cache outage
+    means ``build()`` runs every time, never an error. ``build()`` must return something picklable;
     ``None`` is returned but never kept."""
+    memo = _request_generations.get()
+    generation = memo.get(generation_key) if memo is not None else None
     try:
-        stored = _cache().get_many([generation_key, key])
+        if generation is not None:
+            value = _local_get(key, generation)
+            if value is not None:
+                return value
+            entry = _cache().get(key)
+        else:
+            stored = _cache().get_many([generation_key, key])
+            generation = _generation_of(stored, generation_key)
+            if memo is not None:
+                memo[generation_key] = generation
+            entry = stored.get(key)
     except Exception as exc:
         logger.warning("Cache unavailable (%s)", exc)
         return build()
-    generation = stored.get(generation_key, 0)
-    entry = stored.get(key)
     if entry is not None and entry[0] == generation:
+        _local_put(key, generation, entry[1], timeout)
         return entry[1]
     value = build()
     if value is None:  # a miss is not kept: a stream of unknown keys must not fill the cache
@@ -82,6 +167,8 @@ def cached_under_generation(generation_key: str, key: str, build, timeout: int):
         _cache().set(key, (generation, value), timeout=timeout)
     except Exception as exc:
         logger.warning("Cache store failed (%s)", exc)
+        return value
+    _local_put(key, generation, value, timeout)
     return value
 
 
@@ -142,10 +229,13 @@ class AnonymousPageCacheMiddleware:
         key = self._key(request)
         try:
             stored = _cache().get_many([GENERATION_KEY, key])
+            generation = _generation_of(stored, GENERATION_KEY)
         except Exception as exc:  # a cache outage: render as if nothing were stored
             logger.warning("Page cache unavailable (%s)", exc)
             return self.get_response(request)
-        generation = stored.get(GENERATION_KEY, 0)
+        memo = _request_generations.get()
+        if memo is not None:  # the content values this render reads share the generation
+            memo[GENERATION_KEY] = generation
         entry = stored.get(key)
         if entry is not None and entry[0] == generation:
             return self._rebuild(entry, request)

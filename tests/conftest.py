@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 
+from lms.page_cache import local_content_forget
 from tests.factories import UserFactory
 from tests.services import IN_CI, unreachable_services
 
@@ -27,7 +28,9 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _clear_cache(request):
-    """Rate limits live in the shared cache: every test starts with none."""
+    """Rate limits and content values live in the shared cache: every test starts with none (and no
+    content value this process kept in memory)."""
+    local_content_forget()
     if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
         cache.clear()
     yield

@@ -18,10 +18,10 @@ from courses.selectors import live_course_choices
 from courses.services import LearningError, enrollment_complete_manually
 from lms.accounts.models import LearnerGroup, Position
 from lms.orgunits.models import OrgUnit
-from lms.orgunits.selectors import members_in_scope, scope_roots, subtree_filter
+from lms.orgunits.selectors import scope_roots, subtree_filter
 from quizzes.models import Attempt
 
-from ..selectors import STATUS_LABELS, coordination_report, learners_filtered
+from ..selectors import STATUS_LABELS, coordination_report, learners_filtered, pending_count_with_list_count
 from ..services import membership_transfer_and_assign
 from ._common import InvalidParameter, _as_of, _coordinator_only, _int, _learner_in_scope, _unit_in_scope, bad_parameter
 
@@ -41,8 +41,8 @@ def dashboard(request):
         course_id=_int(request.GET.get("course")),
         refresh=request.GET.get("refresh") == "1",
     )
-    pending = members_in_scope(viewer=request.user, confirmed=False).count()
     rows = _filtered(report, request.GET)
+    pending = pending_count_with_list_count(viewer=request.user, learners=rows)
     learners = Paginator(rows, 100).get_page(request.GET.get("p"))
     report.load_facts(list(learners.object_list))
     context = {

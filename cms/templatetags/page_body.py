@@ -1,0 +1,25 @@
+from django import template
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from lms.page_cache import content_cached
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_body(context, page, field: str = "body"):
+    """A page's StreamField rendered block by block — as ``{% include_block %}`` in a loop would —
+    and kept in the content cache (per page, live revision and language), so a lesson's images,
+    links and blocks are not rendered again for every learner. Previews are never cached."""
+    request = context.get("request")
+    stream = getattr(page, field)
+    flat = {"page": page, "request": request}
+    if request is None or getattr(request, "is_preview", False) or not page.pk:
+        return _render(stream, flat)
+    key = f"page-body:{page.pk}:{field}:{page.live_revision_id}:{translation.get_language()}"
+    return mark_safe(content_cached(key, lambda: str(_render(stream, flat))))  # noqa: S308 — rendered by our block templates
+
+
+def _render(stream, context) -> str:
+    return mark_safe("".join(str(child.render_as_block(context=context)) for child in stream))  # noqa: S308 — idem
