@@ -11,9 +11,13 @@ class CmsConfig(AppConfig):
         from wagtail.models import PageViewRestriction  # noqa: PLC0415 — idem
 
         from lms.page_cache import page_cache_invalidate_on  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from lms.public_urls import public_site_name_register  # noqa: PLC0415 — idem
 
         from .models import SiteSettings  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from .selectors import default_site_name  # noqa: PLC0415 — idem
 
         # What public pages show besides pages: the site's settings (name, footer, contacts) and images;
         # and who may see them (cms.routing caches the restricted branches).
         page_cache_invalidate_on(SiteSettings, get_image_model(), PageViewRestriction)
+        # E-mails (lms.accounts, below this app) greet from the name editors give the site here.
+        public_site_name_register(default_site_name)
