@@ -15,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from wagtail.models import Site
 
 from cms.models import SiteSettings
+from cms.services import site_home_ensure
 from lms.public_urls import public_host, public_site_name, public_url
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,7 @@ def test_public_url_puts_a_path_or_a_url_on_the_base():
 
 
 def test_sign_up_confirmation_greets_from_the_site_name_and_links_to_site_url(client):
+    site_home_ensure()  # a flushed test database has no site
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     site_settings.site_name = "Học Số Bắc Ninh"
     site_settings.save()
