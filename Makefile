@@ -5,14 +5,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+# The public base URL printed in certificates (QR code) and e-mails: the port `make run` serves on,
+# unless SITE_URL is already set (a tunnel, a LAN address).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test setup setup-test lint check system-test-deps clean requirements bench bench-smoke bench-deps
 
 ## make run: install, migrate, seed demo data, start web + Celery worker + beat.
 run: setup
-	@$(PY) manage.py seed_demo
+	@SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
 	@echo "Học Số: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop web, worker and beat)"
-	HOCSO_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	HOCSO_PORT=$(PORT) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho start -f Procfile
 
 ## make test: install what the tests need and run the whole suite.
 test: setup-test

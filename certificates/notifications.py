@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from lms.public_urls import public_url
+
 from .models import Certificate, CertificateStatus
 from .selectors import certificates_due_for_reminder, verify_url
 
@@ -41,10 +43,9 @@ def certificate_issued_notify(*, certificate_id: int) -> bool:
         "full_name": certificate.frozen.get("full_name", ""),
         "title": certificate.title,
         "code": certificate.code_display,
-        "download_url": settings.CERTIFICATE_SITE_URL
-        + reverse("certificate_download", args=[certificate.code_display]),
+        "download_url": public_url(reverse("certificate_download", args=[certificate.code_display])),
         "verify_url": verify_url(certificate.code),
-        "list_url": settings.CERTIFICATE_SITE_URL + reverse("my_certificates"),
+        "list_url": public_url(reverse("my_certificates")),
     }
     try:
         _send(user=certificate.user, template="issued", context=context)
@@ -69,7 +70,7 @@ def expiry_reminders_send(*, today=None) -> int:
             "full_name": certificate.frozen.get("full_name", ""),
             "title": certificate.title,
             "expires_on": certificate.expires_on,
-            "course_url": settings.CERTIFICATE_SITE_URL + course.url if course and course.url else "",
+            "course_url": public_url(course.url) if course and course.url else "",
             "verify_url": verify_url(certificate.code),
         }
         try:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from lms.jobs.models import BackgroundJob
 from lms.orgunits.selectors import user_in_scope, users_visible_to
+from lms.public_urls import public_url
 
 from .codes import code_display, code_normalise
 from .models import Certificate, CertificateStatus, CertificateTemplate
@@ -78,7 +79,7 @@ def verify_path(code: str) -> str:
 
 
 def verify_url(code: str) -> str:
-    return settings.CERTIFICATE_SITE_URL + verify_path(code)
+    return public_url(verify_path(code))
 
 
 # --- Public verification ----------------------------------------------------------

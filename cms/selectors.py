@@ -42,6 +42,12 @@ def site_shell(site: Site) -> SiteShell:
     return content_cached(f"site-shell:{site.pk}", lambda: _site_shell_build(site))
 
 
+def default_site_name() -> str:
+    """The default site's name from its settings ("" before there is a site)."""
+    site = Site.objects.filter(is_default_site=True).first()
+    return site_shell(site).site_name if site else ""
+
+
 def _site_shell_build(site: Site) -> SiteShell:
     settings = SiteSettings.for_site(site)
     logo = settings.logo.get_rendition(LOGO_FILTER) if settings.logo_id else None

@@ -24,6 +24,7 @@ from lms.accounts.services import accounts_for_invitations
 from lms.jobs.services import job_create
 from lms.orgunits.models import MembershipInvitation
 from lms.orgunits.services import invitation_accept, invitation_token, invitations_create
+from lms.public_urls import public_url
 
 INVITATIONS_SEND = "coordination.invitations_send"
 
@@ -31,9 +32,7 @@ logger = logging.getLogger(__name__)
 
 
 def invitation_link(invitation: MembershipInvitation) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "coordination_invitation", args=[invitation_token(invitation)]
-    )
+    return public_url(reverse("coordination_invitation", args=[invitation_token(invitation)]))
 
 
 def invitations_send_run(job, run) -> dict:

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from courses.assignment_status import enrollments_with_status
 from courses.models import AssignmentStatus, Enrollment, EnrollmentStatus
 from lms.orgunits.models import CoordinatorScope
+from lms.public_urls import public_url
 
 from .models import ReminderClaim
 from .selectors import coordination_report
@@ -103,13 +104,12 @@ def reminders_send(*, today=None) -> int:
 
 def _send(enrollment: Enrollment, kind: str) -> None:
     user = enrollment.user
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     context = {
         "user": user,
         "enrollment": enrollment,
         "kind": kind,
-        "course_url": base + reverse("course_continue", args=[enrollment.course_id]),
-        "unsubscribe_url": base + reverse("coordination_reminders_off", args=[unsubscribe_token(user)]),
+        "course_url": public_url(reverse("course_continue", args=[enrollment.course_id])),
+        "unsubscribe_url": public_url(reverse("coordination_reminders_off", args=[unsubscribe_token(user)])),
     }
     with translation.override(user.language or settings.LANGUAGE_CODE):
         subject = render_to_string("coordination/email/reminder_subject.txt", context).strip()
@@ -136,7 +136,7 @@ def digests_send(*, today=None) -> int:
         except IntegrityError:
             continue
         report = coordination_report(viewer=user)
-        dashboard_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("coordination_dashboard")
+        dashboard_url = public_url(reverse("coordination_dashboard"))
         context = {"user": user, "report": report, "dashboard_url": dashboard_url}
         try:
             with translation.override(user.language or settings.LANGUAGE_CODE):

@@ -2,9 +2,20 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from lms.accounts.personal_data import register_section
+from lms.accounts.personal_data import Field, register_section
 
-from .models import Assignment, AssignmentException, Enrollment, LessonProgress, PathCompletion
+from .models import (
+    Assignment,
+    AssignmentException,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    ExceptionKind,
+    LessonProgress,
+    PathCompletion,
+)
+
+COURSE = {"course": _("Khoá học"), "cycle": _("Đợt học")}
 
 
 def enrollment_rows(user) -> list[dict]:
@@ -50,19 +61,58 @@ def path_completion_rows(user) -> list[dict]:
 
 
 def register() -> None:
-    register_section(key="enrollments", title=_("Khoá học đã ghi danh"), rows=enrollment_rows)
-    register_section(key="lesson_progress", title=_("Tiến độ bài học"), rows=lesson_progress_rows)
-    register_section(key="path_completions", title=_("Lộ trình đã hoàn thành"), rows=path_completion_rows)
+    register_section(
+        key="enrollments",
+        title=_("Khoá học đã ghi danh"),
+        rows=enrollment_rows,
+        fields={
+            **COURSE,
+            "status": Field(_("Trạng thái"), dict(EnrollmentStatus.choices)),
+            "source": Field(_("Hình thức ghi danh"), dict(EnrollmentSource.choices)),
+            "progress_pct": _("Tiến độ (%)"),
+            "started_at": _("Bắt đầu lúc"),
+            "completed_at": _("Hoàn thành lúc"),
+            "withdrawn_at": _("Huỷ ghi danh lúc"),
+            "last_lesson": _("Bài học gần nhất"),
+            "last_activity_at": _("Hoạt động gần nhất"),
+        },
+    )
+    register_section(
+        key="lesson_progress",
+        title=_("Tiến độ bài học"),
+        rows=lesson_progress_rows,
+        fields={
+            **COURSE,
+            "lesson": _("Bài học"),
+            "first_viewed_at": _("Xem lần đầu lúc"),
+            "last_viewed_at": _("Xem gần nhất lúc"),
+            "completed_at": _("Hoàn thành lúc"),
+            "time_spent_seconds": _("Thời gian học (giây)"),
+        },
+    )
+    register_section(
+        key="path_completions",
+        title=_("Lộ trình đã hoàn thành"),
+        rows=path_completion_rows,
+        fields={"path": _("Lộ trình"), "completed_at": _("Hoàn thành lúc")},
+    )
+
+
+ASSIGNMENT_ROLES = {
+    "named": _("Người học được giao"),
+    "creator": _("Người giao"),
+    "exception": _("Người học có ngoại lệ"),
+}
 
 
 def assignment_rows(user) -> list[dict]:
 
     named = [
-        {"assignment": a.title, "plan": a.plan_reference, "due_date": a.due_date, "role": "named learner"}
+        {"assignment": a.title, "plan": a.plan_reference, "due_date": a.due_date, "role": "named"}
         for a in Assignment.objects.filter(users=user)
     ]
     created = [
-        {"assignment": a.title, "plan": a.plan_reference, "due_date": a.due_date, "role": "created by you"}
+        {"assignment": a.title, "plan": a.plan_reference, "due_date": a.due_date, "role": "creator"}
         for a in Assignment.objects.filter(created_by=user)
     ]
     exceptions = [
@@ -70,7 +120,9 @@ def assignment_rows(user) -> list[dict]:
             "assignment": e.assignment.title,
             "plan": e.assignment.plan_reference,
             "due_date": e.due_date,
-            "role": f"exception: {e.kind} ({e.reason})",
+            "role": "exception",
+            "exception": e.kind,
+            "reason": e.reason,
         }
         for e in AssignmentException.objects.filter(user=user).select_related("assignment")
     ]
@@ -78,4 +130,16 @@ def assignment_rows(user) -> list[dict]:
 
 
 def register_assignments() -> None:
-    register_section(key="assignments", title=_("Khoá học được giao"), rows=assignment_rows)
+    register_section(
+        key="assignments",
+        title=_("Khoá học được giao"),
+        rows=assignment_rows,
+        fields={
+            "assignment": _("Đợt giao"),
+            "plan": _("Kế hoạch"),
+            "due_date": _("Hạn hoàn thành"),
+            "role": Field(_("Vai trò"), ASSIGNMENT_ROLES),
+            "exception": Field(_("Ngoại lệ"), dict(ExceptionKind.choices)),
+            "reason": _("Lý do"),
+        },
+    )

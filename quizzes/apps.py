@@ -15,7 +15,6 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         from courses.completion import register_lesson_rule  # noqa: PLC0415 — in ready(): app modules load after the app registry
-        from lms.accounts.personal_data import register_section  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from lms.accounts.services import editor_permissions_register  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         from . import jobs, personal_data, selectors  # noqa: PLC0415 — in ready(): app modules load after the app registry
@@ -23,6 +22,4 @@ class QuizzesConfig(AppConfig):
         register_lesson_rule("quiz_passed", selectors.quiz_lesson_rule)
         jobs.register()
         editor_permissions_register("quizzes", EDITOR_PERMISSIONS)
-        register_section(key="quiz_attempts", title=_("Bài kiểm tra đã làm"), rows=personal_data.attempt_rows)
-        register_section(key="quiz_answers", title=_("Câu trả lời trong bài kiểm tra"), rows=personal_data.answer_rows)
-        register_section(key="quiz_overrides", title=_("Ngoại lệ bài kiểm tra"), rows=personal_data.override_rows)
+        personal_data.register()

@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from lms.public_urls import public_url
+
 from .models import Attempt, AttemptState, ReviewItem
 from .selectors import review_visibility
 
@@ -40,7 +42,7 @@ def attempt_graded_notify(*, attempt_id: int) -> bool:
         "marks": visible[ReviewItem.MARKS],
         "score": attempt.score_pct,
         "passed": attempt.passed,
-        "review_url": settings.CERTIFICATE_SITE_URL + reverse("quiz_review", args=[attempt.pk]),
+        "review_url": public_url(reverse("quiz_review", args=[attempt.pk])),
     }
     language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     try:

@@ -1,6 +1,14 @@
+"""The learner's quiz attempts, answers and overrides in "Dữ liệu của tôi"."""
+
 import json
 
-from .models import Attempt, AttemptAnswer, QuizOverride
+from django.utils.translation import gettext_lazy as _
+
+from lms.accounts.personal_data import Field, register_section
+
+from .models import Attempt, AttemptAnswer, AttemptState, QuizOverride
+
+QUIZ = {"quiz": _("Bài kiểm tra"), "cycle": _("Đợt học")}
 
 
 def attempt_rows(user) -> list[dict]:
@@ -32,6 +40,7 @@ def answer_rows(user) -> list[dict]:
             "cycle": answer.attempt.cycle,
             "attempt": answer.attempt.number,
             "slot": answer.slot,
+            "question": answer.slot + 1,
             "response": json.dumps(answer.response, ensure_ascii=False),
             "mark": answer.mark,
             "flagged": answer.flagged,
@@ -53,3 +62,47 @@ def override_rows(user) -> list[dict]:
         }
         for override in QuizOverride.objects.filter(user=user).select_related("quiz")
     ]
+
+
+def register() -> None:
+    register_section(
+        key="quiz_attempts",
+        title=_("Bài kiểm tra đã làm"),
+        rows=attempt_rows,
+        fields={
+            **QUIZ,
+            "number": _("Lần làm"),
+            "state": Field(_("Trạng thái"), dict(AttemptState.choices)),
+            "started_at": _("Bắt đầu lúc"),
+            "submitted_at": _("Nộp bài lúc"),
+            "score_pct": _("Điểm (%)"),
+            "passed": _("Đạt"),
+        },
+    )
+    register_section(
+        key="quiz_answers",
+        title=_("Câu trả lời trong bài kiểm tra"),
+        rows=answer_rows,
+        fields={
+            **QUIZ,
+            "attempt": _("Lần làm"),
+            "question": _("Câu số"),
+            "response": _("Câu trả lời"),
+            "mark": _("Điểm"),
+            "flagged": _("Đã đánh dấu"),
+            "comment": _("Nhận xét của người chấm"),
+            "graded_at": _("Chấm lúc"),
+        },
+    )
+    register_section(
+        key="quiz_overrides",
+        title=_("Ngoại lệ bài kiểm tra"),
+        rows=override_rows,
+        fields={
+            "quiz": _("Bài kiểm tra"),
+            "extra_minutes": _("Thêm thời gian (phút)"),
+            "extra_attempts": _("Thêm lượt làm"),
+            "reason": _("Lý do"),
+            "created_at": _("Tạo lúc"),
+        },
+    )

@@ -1,12 +1,32 @@
-from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
-from django.utils import timezone, translation
+from dataclasses import dataclass
+from urllib.parse import quote
 
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_str
+
+from lms.public_urls import public_host, public_site_name, public_url
 from lms.text import normalize_nfc
 
 
+@dataclass(frozen=True)
+class PublicSite:
+    """What allauth's e-mail templates read as ``current_site``: our name and public host, not the request's."""
+
+    name: str
+    domain: str
+
+
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up rules: NFC full name, recorded privacy consent, page language kept."""
+    """Sign-up rules: NFC full name, recorded privacy consent, page language kept.
+
+    E-mails greet from the site's name and link to the public base URL (``SITE_URL``), not to the
+    host the request came through (without ``django.contrib.sites`` allauth would print that host,
+    e.g. "Hello from 127.0.0.1:8781").
+    """
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -19,3 +39,34 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    # --- E-mails ------------------------------------------------------------------
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{public_site_name()}] {force_str(subject)}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        ctx = {
+            "request": allauth_context.request,
+            "email": email,
+            "current_site": PublicSite(name=public_site_name(), domain=public_host()),
+            **context,
+        }
+        if "signup_url" in ctx:  # the "unknown account" e-mail builds it from the request
+            ctx["signup_url"] = public_url(reverse("account_signup"))
+        self.render_mail(template_prefix, email, ctx).send()
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return public_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # allauth's opaque "<uidb36>-<key>" goes where its URL pattern puts both parts.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return public_url(path.replace("UID-KEY", quote(key)))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        context = {
+            "signup_url": public_url(reverse("account_signup")),
+            "password_reset_url": public_url(reverse("account_reset_password")),
+        }
+        self.send_mail("account/email/account_already_exists", email, context)

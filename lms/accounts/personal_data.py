@@ -1,26 +1,41 @@
 """Everything the platform holds about one learner (Law 91/2025).
 
-Each app registers a section: a title and a function returning a list of
-flat dicts. "Dữ liệu của tôi" shows the sections and exports them as JSON
-and CSV. Apps above ``accounts`` (courses, quizzes, certificates) register
-their own sections in ``AppConfig.ready()``.
+Each app registers a section: a title, a function returning a list of flat
+dicts and the fields a person reads, with their labels. "Dữ liệu của tôi" and
+its CSV show those, labelled, in local time; the JSON download holds every
+value with its machine-readable key beside the labels. Apps above ``accounts``
+(courses, quizzes, certificates) register their own sections in
+``AppConfig.ready()``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from lms.audit.labels import action_label
 from lms.audit.selectors import audit_entries_about_user
-from lms.orgunits.models import CoordinatorScope, Membership, MembershipInvitation
+from lms.orgunits.models import CoordinatorScope, Membership, MembershipInvitation, MembershipSource
+
+from .models import User
 
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """How a person reads one value: its label and, for a code, what the code means."""
+
+    label: Any  # a lazy translation
+    choices: Mapping[str, Any] | Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -28,32 +43,93 @@ class Section:
     key: str
     title: str
     rows: Callable[[Any], list[Row]]
+    fields: dict[str, Field]
+
+
+@dataclass(frozen=True)
+class DisplaySection:
+    """A section as the person reads it: a title and, per row, (label, value) pairs."""
+
+    key: str
+    title: str
+    rows: list[list[tuple[str, str]]]
 
 
 _sections: dict[str, Section] = {}
 
 
-def register_section(*, key: str, title, rows: Callable[[Any], list[Row]]) -> None:
-    _sections[key] = Section(key=key, title=title, rows=rows)
+def register_section(*, key: str, title, rows: Callable[[Any], list[Row]], fields: dict[str, Field | Any]) -> None:
+    """``fields`` names, in order, what the screen and the CSV show, each with its label (or a
+    ``Field``); a row's other keys (internal ids, the password's state, permission flags) are kept
+    in the JSON download only, as data held about the person."""
+    _sections[key] = Section(
+        key=key,
+        title=title,
+        rows=rows,
+        fields={name: field if isinstance(field, Field) else Field(field) for name, field in fields.items()},
+    )
 
 
 def personal_data_collect(*, user) -> dict[str, dict[str, Any]]:
-    """``{section_key: {"title": …, "rows": [...]}}`` with JSON-safe values."""
+    """``{section_key: {"title": …, "labels": {key: label}, "rows": [...]}}``: every value held,
+    machine-readable and JSON-safe (times local, ISO 8601 with their offset), beside the labels."""
     return {
         section.key: {
             "title": str(section.title),
+            "labels": {name: str(field.label) for name, field in section.fields.items()},
             "rows": [{k: _plain(v) for k, v in row.items()} for row in section.rows(user)],
         }
         for section in _sections.values()
     }
 
 
+def personal_data_display(*, user) -> list[DisplaySection]:
+    """What "Dữ liệu của tôi" and its CSV show: labelled values in local time, codes spelled out,
+    "Có"/"Không" for yes/no, no internal field."""
+    return [
+        DisplaySection(
+            key=section.key,
+            title=str(section.title),
+            rows=[
+                [(str(field.label), _readable(row[name], field)) for name, field in _shown(section, row)]
+                for row in section.rows(user)
+            ],
+        )
+        for section in _sections.values()
+    ]
+
+
+def _shown(section: Section, row: Row):
+    return [(name, field) for name, field in section.fields.items() if name in row]
+
+
 def _plain(value):
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.replace(microsecond=0).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def _readable(value, field: Field) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(_("Có") if value else _("Không"))
+    if isinstance(value, datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal | float):
+        return formats.number_format(value, use_l10n=True)
+    if callable(field.choices):
+        return str(field.choices(value))
+    if field.choices is not None:
+        return str(field.choices.get(value, value))
+    return str(value)
 
 
 # --- core sections ------------------------------------------------------------
@@ -123,10 +199,83 @@ def audit_rows(user) -> list[Row]:
     ]
 
 
+# What the screen shows of the account, in this order (the model's own labels); the rest — the id,
+# the password's state, permission flags — only in the JSON download.
+ACCOUNT_SHOWN = (
+    "full_name",
+    "email",
+    "phone",
+    "learner_group",
+    "position",
+    "language",
+    "reminder_emails",
+    "date_joined",
+    "last_login",
+    "consent_at",
+    "privacy_notice_version",
+    "anonymised_at",
+)
+
+
+def account_fields() -> dict[str, Field]:
+    fields = {}
+    for name in ACCOUNT_SHOWN:
+        field = User._meta.get_field(name)
+        fields[name] = Field(capfirst(field.verbose_name), dict(field.flatchoices) if field.choices else None)
+    fields["groups"] = Field(_("Nhóm quyền"))
+    return fields
+
+
+UNIT = {"unit_code": _("Mã đơn vị"), "unit_name": _("Đơn vị")}
+
+
 def register_core_sections() -> None:
-    register_section(key="account", title=_("Tài khoản và hồ sơ"), rows=account_rows)
-    register_section(key="emails", title=_("Địa chỉ email"), rows=email_rows)
-    register_section(key="memberships", title=_("Đơn vị công tác"), rows=membership_rows)
-    register_section(key="invitations", title=_("Lời mời vào đơn vị"), rows=invitation_rows)
-    register_section(key="coordinator_scopes", title=_("Phạm vi điều phối"), rows=coordinator_scope_rows)
-    register_section(key="audit", title=_("Nhật ký liên quan đến bạn"), rows=audit_rows)
+    register_section(key="account", title=_("Tài khoản và hồ sơ"), rows=account_rows, fields=account_fields())
+    register_section(
+        key="emails",
+        title=_("Địa chỉ email"),
+        rows=email_rows,
+        fields={"email": _("Địa chỉ email"), "verified": _("Đã xác minh"), "primary": _("Địa chỉ chính")},
+    )
+    register_section(
+        key="memberships",
+        title=_("Đơn vị công tác"),
+        rows=membership_rows,
+        fields={
+            **UNIT,
+            "start": _("Từ ngày"),
+            "end": _("Đến ngày"),
+            "source": Field(_("Nguồn"), dict(MembershipSource.choices)),
+            "confirmed_at": _("Xác nhận lúc"),
+        },
+    )
+    register_section(
+        key="invitations",
+        title=_("Lời mời vào đơn vị"),
+        rows=invitation_rows,
+        fields={
+            **UNIT,
+            "email": _("Email được mời"),
+            "created_at": _("Mời lúc"),
+            "expires_at": _("Hết hạn lúc"),
+            "accepted_at": _("Nhận lời lúc"),
+            "declined_at": _("Từ chối lúc"),
+        },
+    )
+    register_section(
+        key="coordinator_scopes",
+        title=_("Phạm vi điều phối"),
+        rows=coordinator_scope_rows,
+        fields={**UNIT, "granted_at": _("Được cấp lúc")},
+    )
+    register_section(
+        key="audit",
+        title=_("Nhật ký liên quan đến bạn"),
+        rows=audit_rows,
+        fields={
+            "at": _("Thời điểm"),
+            "action": Field(_("Việc đã làm"), action_label),
+            "by": _("Người thực hiện"),
+            "reason": _("Lý do"),
+        },
+    )

@@ -18,7 +18,7 @@ from lms.orgunits.selectors import membership_confirmed, membership_pending
 from lms.tabular import csv_rows
 
 from .forms import AccountDeleteForm, ProfileForm
-from .personal_data import personal_data_collect
+from .personal_data import DisplaySection, personal_data_collect, personal_data_display
 from .services import profile_update, user_anonymise
 
 
@@ -43,31 +43,32 @@ def profile(request):
 
 @login_required
 def my_data(request):
-    data = personal_data_collect(user=request.user)
     export = request.GET.get("format")
     stamp = timezone.localtime().strftime("%Y%m%d")
     if export == "json":
+        data = personal_data_collect(user=request.user)
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="hocso-du-lieu-cua-toi-{stamp}.json"'
         return response
+    sections = personal_data_display(user=request.user)
     if export == "csv":
-        response = HttpResponse(_personal_data_csv(data), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(_personal_data_csv(sections), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="hocso-du-lieu-cua-toi-{stamp}.csv"'
         return response
-    return render(request, "accounts/my_data.html", {"sections": data})
+    return render(request, "accounts/my_data.html", {"sections": sections})
 
 
-def _personal_data_csv(data: dict) -> Iterator[str]:
-    """One CSV: section, row number, field, value — every field on its own line."""
+def _personal_data_csv(sections: list[DisplaySection]) -> Iterator[str]:
+    """One CSV as the screen reads: section, row number, label, value — every field on its own line."""
     rows = (
-        [key, number, field, value]
-        for key, section in data.items()
-        for number, row in enumerate(section["rows"], start=1)
-        for field, value in row.items()
+        [section.title, number, label, value]
+        for section in sections
+        for number, row in enumerate(section.rows, start=1)
+        for label, value in row
     )
-    return csv_rows(["section", "row", "field", "value"], rows)
+    return csv_rows([_("Mục"), _("Dòng"), _("Thông tin"), _("Giá trị")], rows)
 
 
 @login_required

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import email_settings_from_url, env_bool, env_int, env_list, env_str
@@ -24,6 +26,12 @@ SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The public base URL (scheme, host, port) of every absolute link: the QR code and URL printed in
+# signed certificates, e-mails, the Wagtail admin (lms.public_urls). `make run` sets it from PORT;
+# production refuses to start without it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(f"SITE_URL must be an absolute URL such as https://hocso.example.vn, not {SITE_URL!r}.")
 
 INSTALLED_APPS = [
     # Project apps first: their templates and translations win over the libraries'.
@@ -182,7 +190,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Học Số] "
+# Subjects start with "[<the site's name>] " and bodies greet from it (lms.accounts.adapter).
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
 # A training room behind one NAT logs in together: 120 logins a minute per IP.
@@ -235,7 +243,7 @@ if env_str("EMAIL_URL"):
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Học Số"
-WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
@@ -400,8 +408,6 @@ CERTIFICATE_STORAGE = {
     "OPTIONS": {"location": env_str("CERTIFICATE_PDF_ROOT", str(VAR_DIR / "private"))},
 }
 CERTIFICATE_STORAGE_ALIAS = env_str("CERTIFICATE_STORAGE_ALIAS", "")
-# Absolute links in PDFs (QR code) and e-mails.
-CERTIFICATE_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Rendering: retries of transient errors (exponential backoff capped at
 # CERTIFICATE_RETRY_BACKOFF_MAX seconds), then ``failed``.
 CERTIFICATE_RENDER_MAX_RETRIES = env_int("CERTIFICATE_RENDER_MAX_RETRIES", 5)

@@ -2,7 +2,8 @@
 
 Refuses to start without ``SECRET_KEY`` and without the production services:
 PostgreSQL (``DATABASE_URL``), a Redis broker (``CELERY_BROKER_URL``), a Redis
-cache (``CACHE_URL``) and a real mail server (``EMAIL_URL``). The embedded
+cache (``CACHE_URL``), a real mail server (``EMAIL_URL``) and the public address
+(``SITE_URL``, printed in signed certificates, so it has no default here). The embedded
 default would otherwise start silently — one SQLite file, a broker that loses
 a killed worker's task, rate limits in the database, e-mails printed to a log
 no one reads. A small single-server install may choose one of them on purpose
@@ -13,7 +14,7 @@ with its ``HOCSO_ALLOW_*`` variable. Keeps database connections open
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int
+from .env import env_bool, env_int, env_str
 
 # (what is wrong, the opt-in that accepts it, the message naming what to set)
 _EMBEDDED_DEFAULTS = [
@@ -45,6 +46,12 @@ _EMBEDDED_DEFAULTS = [
 
 _refusals = [] if SECRET_KEY else ["SECRET_KEY must be set in the environment for production."]  # noqa: F405
 _refusals += [message for embedded, opt_in, message in _EMBEDDED_DEFAULTS if embedded and not env_bool(opt_in)]
+# No opt-in: a signed certificate prints its verification URL and QR code for good.
+if not env_str("SITE_URL"):
+    _refusals.append(
+        "SITE_URL is not set: set SITE_URL=https://hocso.example.vn, the public address printed in "
+        "certificates' QR codes and used by every link in e-mails."
+    )
 if _refusals:
     # One line, every problem at once: an operator fixes them in one go.
     raise ImproperlyConfigured(" ".join(_refusals))

@@ -1,6 +1,9 @@
 import csv
 import io
 import json
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -89,14 +92,15 @@ def test_every_table_holding_a_user_reference_is_exported_or_documented(full_lea
     assert set(covered.values()) <= exported
 
 
-def test_csv_export_has_one_line_per_field(client, full_learner):
+def test_csv_export_has_one_labelled_line_per_field(client, full_learner):
     client.force_login(full_learner)
     response = client.get("/accounts/my-data/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["section", "row", "field", "value"]
-    assert ["account", "1", "full_name", "Đỗ Thị Thuỷ"] in rows
-    assert ["memberships", "1", "unit_code", "09325"] in rows
+    assert rows[0] == ["Mục", "Dòng", "Thông tin", "Giá trị"]
+    assert ["Tài khoản và hồ sơ", "1", "Họ và tên", "Đỗ Thị Thuỷ"] in rows
+    assert ["Đơn vị công tác", "1", "Mã đơn vị", "09325"] in rows
+    assert ["Địa chỉ email", "1", "Đã xác minh", "Có"] in rows
 
 
 def test_my_data_page_shows_the_sections(client, full_learner):
@@ -146,5 +150,68 @@ def test_csv_export_never_holds_a_live_formula(client, name):
     user = UserFactory(full_name=name, phone="+84912345678")
     client.force_login(user)
     rows = csv_cells_inert(client.get("/accounts/my-data/?format=csv").content.decode("utf-8"))
-    assert ["account", "1", "full_name", neutralised(name)] in rows
-    assert ["account", "1", "phone", "'+84912345678"] in rows  # text starting with "+", neutralised too
+    assert ["Tài khoản và hồ sơ", "1", "Họ và tên", neutralised(name)] in rows
+    # Text starting with "+" is neutralised too.
+    assert ["Tài khoản và hồ sơ", "1", "Số điện thoại", "'+84912345678"] in rows
+
+
+# --- readable: labels, local time, no internal field ------------------------------------------
+
+INTERNAL = ("is_superuser", "is_staff", "is_active", "password", "(set)", "pbkdf2", "md5$")
+UTC_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\.\d+|\+00:00")
+LOCAL_STAMP = re.compile(r"\b\d{2}/\d{2}/\d{4} \d{2}:\d{2}\b")
+
+
+@pytest.fixture
+def joined_at_midnight_utc(full_learner):
+    """Joined at 17:30:15.123456 UTC on 1 March: 00:30 on 2 March in Hà Nội."""
+    joined = datetime(2026, 3, 1, 17, 30, 15, 123456, tzinfo=ZoneInfo("UTC"))
+    User.objects.filter(pk=full_learner.pk).update(date_joined=joined, consent_at=joined)
+    return full_learner
+
+
+def test_my_data_page_shows_labels_and_local_times_and_no_internal_field(client, joined_at_midnight_utc):
+    client.force_login(joined_at_midnight_utc)
+    page = client.get("/accounts/my-data/").content.decode()
+    body = page[page.index("<h1>") : page.index("</main>")]  # the data, not the site's menus
+    assert "<dt>Họ và tên</dt><dd>Đỗ Thị Thuỷ</dd>" in body
+    assert "<dt>Số điện thoại</dt><dd>0912345678</dd>" in body
+    assert "<dd>02/03/2026 00:30</dd>" in body  # joined and consented: local time, to the minute
+    assert "<dt>Đã xác minh</dt><dd>Có</dd>" in body
+    assert "<dt>Mã đơn vị</dt><dd>09325</dd>" in body
+    assert "<dt>Việc đã làm</dt>" in body and "coordinator_scope.grant" not in body
+    terms = re.findall(r"<dt>([^<]*)</dt>", body)
+    assert terms and all(not re.fullmatch(r"[a-z_]+", term) for term in terms), terms  # no raw key
+    assert "<dt>id</dt>" not in body
+    for internal in INTERNAL:
+        assert internal not in body, internal
+    assert not UTC_STAMP.search(body)
+
+
+def test_csv_export_is_labelled_in_local_time_without_internal_fields(client, joined_at_midnight_utc):
+    client.force_login(joined_at_midnight_utc)
+    content = client.get("/accounts/my-data/?format=csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    account = {label: value for section, _n, label, value in rows[1:] if section == "Tài khoản và hồ sơ"}
+    assert account["Họ và tên"] == "Đỗ Thị Thuỷ"
+    assert account["Đồng ý xử lý dữ liệu lúc"] == "02/03/2026 00:30"
+    assert account["Nhận email nhắc hạn"] == "Có"
+    assert not {"id", "password", "is_superuser", "is_staff", "is_active", "Password"} & set(account)
+    for internal in INTERNAL:
+        assert internal not in content, internal
+    assert not UTC_STAMP.search(content)
+    assert LOCAL_STAMP.search(content)
+
+
+def test_json_export_keeps_keys_beside_labels_in_local_time(client, joined_at_midnight_utc):
+    client.force_login(joined_at_midnight_utc)
+    data = client.get("/accounts/my-data/?format=json").json()
+    account = data["account"]
+    assert account["labels"]["full_name"] == "Họ và tên"
+    assert "is_superuser" not in account["labels"] and "password" not in account["labels"]
+    assert account["rows"][0]["date_joined"] == "2026-03-02T00:30:15+07:00"  # local, no microseconds
+    for key, section in data.items():
+        assert section["labels"], key
+        for row in section["rows"]:
+            for value in row.values():
+                assert not (isinstance(value, str) and UTC_STAMP.search(value)), (key, value)

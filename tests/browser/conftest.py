@@ -43,3 +43,14 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def site_url_is_the_live_server(request):
+    """Links in e-mails and PDFs point at SITE_URL: here, the live server the browser talks to."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.SITE_URL = request.getfixturevalue("live_server").url
+    yield

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "CELERY_BROKER_URL": "redis://redis.example.vn:6379/0",
     "CACHE_URL": "redis://redis.example.vn:6379/1",
     "EMAIL_URL": "smtp+tls://hocso:mat-khau@mail.example.vn:587",
+    "SITE_URL": "https://hocso.example.vn",
 }
 
 
@@ -48,6 +49,33 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = run_manage("check", env_overrides={**PRODUCTION_ENV, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_site_url():
+    """No default: a signed certificate prints its verification URL and QR code for good."""
+    result = run_manage("check", env_overrides={**PRODUCTION_ENV, "SITE_URL": None})
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: SITE_URL is not set: set SITE_URL=")
+    assert "is unset" not in last_line  # only the one problem there is
+
+
+def test_production_settings_read_site_url_everywhere():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; from lms.public_urls import public_url; "
+        "print(settings.WAGTAILADMIN_BASE_URL, public_url('/verify/'))",
+        env_overrides={**PRODUCTION_ENV, "SITE_URL": "https://hocso.example.vn/"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://hocso.example.vn https://hocso.example.vn/verify/"
+
+
+def test_a_site_url_that_is_not_a_url_is_refused():
+    result = run_manage("check", env_overrides={"SITE_URL": "hocso.example.vn"})
+    assert result.returncode != 0
+    assert "SITE_URL must be an absolute URL" in result.stderr
 
 
 # (environment that falls back to an embedded default, the opt-in that accepts it, the refusal)
