@@ -133,3 +133,24 @@ def test_a_failed_quiz_goes_to_the_review_as_before(client, learner):
     response = client.post(f"/quiz/attempt/{attempt.pk}/summary/", {"sequence": 1})
     assert response["Location"] == f"/quiz/attempt/{attempt.pk}/review/"
     assert ">Làm lại<" in client.get(quiz.url).content.decode()
+
+
+def test_completed_course_page_and_completion_page_stay_within_the_query_budget(client, learner, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "c13"}}
+    index = make_catalogue()
+    course = make_course("Chữ ký số", index=index, modules=2, lessons_per_module=3)
+    make_course("Dịch vụ công trực tuyến", index=index)
+    enrollment_create(user=learner, course=course)
+    for lesson in course_lessons(course):
+        lesson_complete(user=learner, lesson=lesson)
+    client.get("/")  # the first visit creates the site's settings row (a one-off write)
+    client.force_login(learner)
+    for url in (course.url, f"/learn/course/{course.pk}/completed/", "/", "/learn/"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        statements = [q for q in context.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+        assert len(statements) <= 12, (url, len(statements))
