@@ -183,3 +183,77 @@ def certificates_due_for_reminder(*, today=None) -> QuerySet[Certificate]:
         expiry_reminded_at__isnull=True,
         user__anonymised_at__isnull=True,
     ).select_related("user", "enrollment__course")
+
+
+# --- A learner's own certificate, as learner pages show it ------------------------
+
+
+@dataclass(frozen=True)
+class CertificateState:
+    """What the completion page, the course page and the status endpoint say about one
+    certificate. ``ready`` means issued with its PDF (download and verification work);
+    the statuses themselves are ``CertificateStatus``."""
+
+    code: str
+    status: str
+    label: str
+    ready: bool
+    status_url: str
+    download_url: str
+    verify_url: str
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "status": self.status,
+            "label": self.label,
+            "ready": self.ready,
+            "download_url": self.download_url,
+            "verify_url": self.verify_url,
+        }
+
+
+def certificate_state(*, certificate: Certificate) -> CertificateState:
+    """Download and verification exist as on "Chứng chỉ của tôi": a PDF is downloadable, and
+    the public page knows every certificate but pending and failed ones."""
+    code = certificate.code_display
+    public = certificate.status not in (CertificateStatus.PENDING, CertificateStatus.FAILED)
+    return CertificateState(
+        code=code,
+        status=certificate.status,
+        label=str(certificate.get_status_display()),
+        ready=certificate.status == CertificateStatus.ISSUED and bool(certificate.pdf),
+        status_url=reverse("certificate_status", args=[code]),
+        download_url=reverse("certificate_download", args=[code]) if certificate.pdf else "",
+        verify_url=verify_path(certificate.code) if public else "",
+    )
+
+
+def certificate_of_enrollment(*, enrollment) -> Certificate | None:
+    """The current (not superseded) certificate of a course enrolment: one query."""
+    if enrollment is None or enrollment.completed_at is None:
+        return None
+    return (
+        Certificate.objects.filter(enrollment=enrollment)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .only("code", "status", "pdf")
+        .first()
+    )
+
+
+def certificate_of_owner(*, user, code: str) -> Certificate | None:
+    """``user``'s own certificate with this code, or None (anyone else's looks absent)."""
+    normalised = code_normalise(code)
+    if normalised is None or not user.is_authenticated:
+        return None
+    return Certificate.objects.filter(code=normalised, user=user).only("code", "status", "pdf").first()
+
+
+def certificates_recent_of(*, user, limit: int = 3) -> list[Certificate]:
+    """The learner's latest certificates for their home page: one query."""
+    return list(
+        Certificate.objects.filter(user=user)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .only("code", "status", "pdf", "frozen")
+        .order_by("-requested_at")[:limit]
+    )

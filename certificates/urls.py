@@ -6,6 +6,7 @@ urlpatterns = [
     path("verify/", views.verify, name="certificate_verify_form"),
     path("verify/<str:code>/", views.verify_code, name="certificate_verify"),
     path("learn/certificates/", views.my_certificates, name="my_certificates"),
+    path("learn/certificates/<str:code>/status/", views.certificate_status, name="certificate_status"),
     path("certificates/manage/", views.manage_list, name="certificate_manage_list"),
     path("certificates/<str:code>/download/", views.download, name="certificate_download"),
     path("certificates/<str:code>/manage/", views.manage, name="certificate_manage"),

@@ -19,6 +19,8 @@ from .ratelimit import verification_allowed
 from .selectors import (
     certificate_can_download,
     certificate_can_manage,
+    certificate_of_owner,
+    certificate_state,
     certificate_verify,
     certificates_managed_by,
     certificates_of,
@@ -73,6 +75,17 @@ def verify_code(request, code: str):
 @login_required
 def my_certificates(request):
     return render(request, "certificates/my_certificates.html", {"certificates": certificates_of(user=request.user)})
+
+
+@never_cache
+@login_required
+def certificate_status(request, code: str):
+    """The learner's own certificate status as JSON (the completion page polls it while the
+    worker renders the PDF). Anyone else's code answers 404, as an unknown one does."""
+    certificate = certificate_of_owner(user=request.user, code=code)
+    if certificate is None:
+        raise Http404
+    return JsonResponse(certificate_state(certificate=certificate).as_json(), json_dumps_params={"ensure_ascii": False})
 
 
 def _certificate_or_404(code: str) -> Certificate:

@@ -64,13 +64,16 @@ def assignment_status(
         return AssignmentStatus.EXEMPTED
     if due is not None and today > due:
         return AssignmentStatus.OVERDUE
-    if (
-        enrollment is not None
-        and (enrollment.progress_pct > 0 or enrollment.last_activity_at is not None)
-        and enrollment.status != EnrollmentStatus.WITHDRAWN
-    ):
+    if enrollment is not None and enrollment_started(enrollment):
         return AssignmentStatus.IN_PROGRESS
     return AssignmentStatus.NOT_STARTED
+
+
+def enrollment_started(enrollment: Enrollment) -> bool:
+    """Under way: some progress or activity, and not withdrawn (the "in progress" of the rule)."""
+    return (
+        enrollment.progress_pct > 0 or enrollment.last_activity_at is not None
+    ) and enrollment.status != EnrollmentStatus.WITHDRAWN
 
 
 def _day_end(day: date) -> datetime:

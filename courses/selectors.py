@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from lms.page_cache import content_cached
 
-from .assignment_status import enrollments_with_status_labels
+from .assignment_status import enrollment_started, enrollments_with_status_labels
 from .models import (
     Audience,
     CoursePage,
     Enrollment,
     EnrollmentStatus,
+    LearningPathCourse,
     LearningPathPage,
     LessonPage,
     LessonProgress,
     Level,
     ModulePage,
+    PathCompletion,
     Topic,
 )
 
@@ -242,6 +244,14 @@ class PathView:
     def pct(self) -> int:
         return round(100 * self.done / len(self.courses)) if self.courses else 0
 
+    @property
+    def next_course(self) -> tuple[CoursePage, Enrollment | None] | None:
+        """The first course of the path the learner has not completed (with their enrolment)."""
+        for course, enrollment in self.courses:
+            if enrollment is None or enrollment.completed_at is None:
+                return course, enrollment
+        return None
+
 
 def path_progress_for(*, path: LearningPathPage, user) -> PathView:
     courses = [link.course for link in path.path_courses.select_related("course").order_by("sort_order")]
@@ -260,10 +270,14 @@ def path_progress_for(*, path: LearningPathPage, user) -> PathView:
 
 @dataclass
 class Dashboard:
+    """ "Học tập của tôi". ``in_progress`` holds every open course under way — assigned ones too —
+    and self-enrolled ones not started yet; ``assigned`` every open assigned course with its due date."""
+
     in_progress: list[Enrollment]
     completed: list[Enrollment]
     assigned: list[Enrollment]
     recent: list[LessonProgress]
+    paths: list[PathView] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -271,7 +285,7 @@ class Dashboard:
 
 
 def dashboard_for(*, user) -> Dashboard:
-    """ "Học tập của tôi": four lists, four queries. An assigned course shows the learner's own due
+    """ "Học tập của tôi": five lists in five queries. An assigned course shows the learner's own due
     date and status (their extension or exemption counts: ``courses.assignment_status``)."""
     enrollments = enrollments_with_status_labels(
         Enrollment.objects.filter(user=user)
@@ -285,12 +299,110 @@ def dashboard_for(*, user) -> Dashboard:
         .select_related("lesson", "enrollment__course")
         .order_by("-last_viewed_at")[:5]
     )
+    open_ = [e for e in enrollments if e.completed_at is None]
     return Dashboard(
-        in_progress=[e for e in enrollments if e.completed_at is None and e.assignment_id is None],
+        in_progress=[e for e in open_ if e.assignment_id is None or enrollment_started(e)],
         completed=[e for e in enrollments if e.completed_at is not None],
-        assigned=sorted(
-            (e for e in enrollments if e.completed_at is None and e.assignment_id is not None),
-            key=lambda e: e.due,
-        ),
+        assigned=sorted((e for e in open_ if e.assignment_id is not None), key=lambda e: e.due),
         recent=recent,
+        paths=_paths_of(user=user, enrollments=enrollments),
+    )
+
+
+def _latest_by_course(enrollments) -> dict[int, Enrollment]:
+    latest: dict[int, Enrollment] = {}
+    for enrollment in enrollments:
+        if enrollment.course_id not in latest or enrollment.cycle > latest[enrollment.course_id].cycle:
+            latest[enrollment.course_id] = enrollment
+    return latest
+
+
+def _paths_of(*, user, enrollments: list[Enrollment]) -> list[PathView]:
+    """The live learning paths holding a course the learner took, with their progress: two queries."""
+    by_course = _latest_by_course(enrollments)
+    if not by_course:
+        return []
+    links = list(
+        LearningPathCourse.objects.filter(
+            path__live=True,
+            path_id__in=LearningPathCourse.objects.filter(course_id__in=list(by_course)).values("path_id"),
+        )
+        .select_related("path", "course")
+        .order_by("path__path", "sort_order")
+    )
+    if not links:
+        return []
+    completed = dict(
+        PathCompletion.objects.filter(user=user, path_id__in={link.path_id for link in links}).values_list(
+            "path_id", "completed_at"
+        )
+    )
+    views: dict[int, PathView] = {}
+    for link in links:
+        view = views.setdefault(link.path_id, PathView(link.path, [], completed.get(link.path_id)))
+        view.courses.append((link.course, by_course.get(link.course_id)))
+    return list(views.values())
+
+
+# --- after a completion, and the home page ------------------------------------------
+
+
+@dataclass
+class NextSteps:
+    """What to learn after completing a course: each learning path's next course, then others."""
+
+    paths: list[tuple[LearningPathPage, CoursePage]]
+    courses: list[CoursePage]
+
+
+def learning_next_for(*, course: CoursePage, user, limit: int = 3) -> NextSteps:
+    """Four queries: the paths holding ``course`` and their courses, the learner's courses, and a
+    few live self-enrolment courses they have not taken."""
+    taken = _latest_by_course(Enrollment.objects.filter(user=user).exclude(status=EnrollmentStatus.WITHDRAWN))
+    links = LearningPathCourse.objects.filter(
+        path__live=True, path_id__in=LearningPathCourse.objects.filter(course=course).values("path_id")
+    ).select_related("path", "course")
+    paths: dict[int, tuple[LearningPathPage, CoursePage]] = {}
+    for link in links.order_by("path__path", "sort_order"):
+        enrollment = taken.get(link.course_id)
+        done = enrollment is not None and enrollment.completed_at is not None
+        if link.path_id not in paths and not done and link.course_id != course.pk and link.course.live:
+            paths[link.path_id] = (link.path, link.course)
+    exclude = set(taken) | {c.pk for _p, c in paths.values()} | {course.pk}
+    others = list(
+        CoursePage.objects.live().public().filter(is_public=True).exclude(pk__in=exclude).order_by("path")[:limit]
+    )
+    return NextSteps(paths=list(paths.values()), courses=others)
+
+
+@dataclass
+class LearnerHome:
+    """The signed-in learner's block on the home page."""
+
+    resume: Enrollment | None
+    assigned: list[Enrollment]
+    completed_count: int
+
+    @property
+    def is_empty(self) -> bool:
+        return self.resume is None and not self.assigned and not self.completed_count
+
+
+def learner_home_for(*, user, limit: int = 3) -> LearnerHome:
+    """Continue where the learner left off, their open assigned courses by due date, and how many
+    they completed: one query (the assignment-status rule gives the due dates)."""
+    enrollments = enrollments_with_status_labels(
+        Enrollment.objects.filter(user=user)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .select_related("course", "last_lesson", "assignment")
+        .order_by(F("last_activity_at").desc(nulls_last=True), "-started_at"),
+        today=timezone.localdate(),
+    )
+    open_ = [e for e in enrollments if e.completed_at is None]
+    resume = next((e for e in open_ if enrollment_started(e)), open_[0] if open_ else None)
+    assigned = sorted((e for e in open_ if e.assignment_id is not None and e is not resume), key=lambda e: e.due)
+    return LearnerHome(
+        resume=resume,
+        assigned=assigned[:limit],
+        completed_count=sum(1 for e in enrollments if e.completed_at is not None),
     )

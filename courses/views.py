@@ -13,7 +13,7 @@ from lms.accounts.selectors import account_roles
 
 from .models import CourseIndexPage, CoursePage, LessonPage
 from .search import search_learning_content
-from .selectors import course_for_lesson_cached, course_learner_view, dashboard_for
+from .selectors import course_for_lesson_cached, course_learner_view, dashboard_for, learning_next_for
 from .services import LearningError, enrollment_create, enrollment_withdraw, lesson_complete, lesson_visit
 
 
@@ -91,11 +91,22 @@ def lesson_mark_done(request, lesson_id: int):
         messages.error(request, str(error))
         return redirect(lesson.url)
     if result.course_newly_completed:
-        messages.success(request, _("Chúc mừng! Bạn đã hoàn thành khoá học."))
-        return redirect(result.enrollment.course.url)
+        return redirect("course_completed", course_id=result.enrollment.course_id)
     view = course_learner_view(course=result.enrollment.course, user=request.user)
     _previous, following = view.neighbours(lesson)
     return redirect(following.url if following else view.course.url)
+
+
+@login_required
+def course_completed(request, course_id: int):
+    """The moment of completion: congratulations, the certificate's status, what to learn next.
+    A course not completed yet sends the learner back to it."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    view = course_learner_view(course=course, user=request.user)
+    if not view.is_completed:
+        return redirect(course.url)
+    context = {"course": course, "view": view, "next_steps": learning_next_for(course=course, user=request.user)}
+    return render(request, "courses/course_completed.html", context)
 
 
 @login_required

@@ -322,6 +322,8 @@ def attempt_save_page(*, attempt_id: int, user, page: int, sequence: int, data, 
 def attempt_submit(*, attempt_id: int, user, sequence: int, page: int | None = None, data=None, now=None) -> Attempt:
     """Save the last page (if given) and submit; grade at once.
 
+    The returned attempt carries ``course_completed`` (not stored): True when this submit passed
+    the quiz and so completed the course (the view then shows the completion page).
     Within a grace period the attempt is submitted with the answers saved
     before the deadline; past it (or under the other policies) ``TimeUp``
     says what happened to the attempt.
@@ -354,8 +356,7 @@ def _finalize(attempt: Attempt, *, now, state: str) -> None:
     attempt.submitted_at = now
     attempt.save(update_fields=["state", "submitted_at", "sequence"])
     _grade(attempt)
-    if attempt.passed:
-        _complete_lesson(attempt)
+    attempt.course_completed = _complete_lesson(attempt) if attempt.passed else False
 
 
 def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
@@ -474,12 +475,13 @@ def attempt_flag(*, attempt_id: int, user, slot: int, flagged: bool) -> None:
             )
 
 
-def _complete_lesson(attempt: Attempt) -> None:
+def _complete_lesson(attempt: Attempt) -> bool:
+    """Complete the quiz lesson; True if that completed the course."""
     try:
         with transaction.atomic():
-            lesson_complete(user=attempt.user, lesson=attempt.quiz)
+            return lesson_complete(user=attempt.user, lesson=attempt.quiz).course_newly_completed
     except LearningError:
-        pass  # not enrolled (an editor trying the quiz): nothing to complete
+        return False  # not enrolled (an editor trying the quiz): nothing to complete
 
 
 @transaction.atomic

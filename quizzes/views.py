@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from courses.selectors import course_for_lesson, course_learner_view
+from courses.selectors import course_for_lesson, course_learner_view, enrollment_current
 
 from .models import Attempt, AttemptState, QuizPage
 from .selectors import attempt_navigation, attempt_page, attempt_review
@@ -73,9 +73,10 @@ def _attempt_post(request, attempt: Attempt):
     action = request.POST.get("action", "next")
     try:
         if action == "submit" and (request.POST.get("confirmed") or request.POST.get("timeout")):
-            attempt_submit(attempt_id=attempt.pk, user=request.user, sequence=sequence, page=page, data=request.POST)
-            messages.success(request, _("Đã nộp bài."))
-            return redirect("quiz_review", attempt_id=attempt.pk)
+            submitted = attempt_submit(
+                attempt_id=attempt.pk, user=request.user, sequence=sequence, page=page, data=request.POST
+            )
+            return _after_submit(request, submitted)
         attempt_save_page(attempt_id=attempt.pk, user=request.user, page=page, sequence=sequence, data=request.POST)
         if action in ("summary", "submit"):
             return redirect("quiz_summary", attempt_id=attempt.pk)
@@ -106,14 +107,16 @@ def attempt_summary(request, attempt_id: int):
         return redirect("quiz_review", attempt_id=attempt.pk)
     if request.method == "POST":
         try:
-            attempt_submit(attempt_id=attempt.pk, user=request.user, sequence=_int(request.POST.get("sequence"), -1))
+            submitted = attempt_submit(
+                attempt_id=attempt.pk, user=request.user, sequence=_int(request.POST.get("sequence"), -1)
+            )
         except TimeUp as error:
             messages.warning(request, str(error))
         except QuizError as error:
             messages.error(request, str(error))
             return redirect("quiz_summary", attempt_id=attempt.pk)
         else:
-            messages.success(request, _("Đã nộp bài."))
+            return _after_submit(request, submitted)
         return redirect("quiz_review", attempt_id=attempt.pk)
     navigation = attempt_navigation(attempt=attempt)
     seconds_left = int((attempt.deadline - timezone.now()).total_seconds()) if attempt.deadline else None
@@ -125,6 +128,14 @@ def attempt_summary(request, attempt_id: int):
         "seconds_left": seconds_left,
     }
     return render(request, "quizzes/summary.html", context)
+
+
+def _after_submit(request, attempt: Attempt):
+    """A pass that completed the course leads to the completion page; otherwise to the review."""
+    messages.success(request, _("Đã nộp bài."))
+    if getattr(attempt, "course_completed", False):
+        return redirect("course_completed", course_id=course_for_lesson(attempt.quiz).pk)
+    return redirect("quiz_review", attempt_id=attempt.pk)
 
 
 @require_POST
@@ -153,10 +164,19 @@ def attempt_review_view(request, attempt_id: int):
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("quiz_attempt", attempt_id=attempt.pk)
     visible, items = attempt_review(attempt=attempt)
+    course = course_for_lesson(attempt.quiz)
+    enrollment = enrollment_current(user=request.user, course=course) if attempt.passed and course else None
     return render(
         request,
         "quizzes/review.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "visible": visible, "items": items},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "visible": visible,
+            "items": items,
+            "course": course,
+            "course_completed": enrollment is not None and enrollment.completed_at is not None,
+        },
     )
 
 

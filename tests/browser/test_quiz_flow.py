@@ -23,13 +23,13 @@ def login(page, base, email):
     page.wait_for_url(base + "/")
 
 
-def submit(page):
+def submit(page, lands_on=r"/review/"):
     """Finish the attempt: the summary page, then the confirmed final submit."""
     page.get_by_role("button", name="Kết thúc bài làm…").click()
     page.wait_for_url(re.compile(r"/summary/"))
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Nộp bài và kết thúc").click()
-    page.wait_for_url(re.compile(r"/review/"))
+    page.wait_for_url(re.compile(lands_on))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -88,7 +88,9 @@ def test_timed_quiz_resume_submit_review_retry_and_course_completion(page, live_
     page.get_by_label("Sai", exact=True).check()
     page.get_by_role("button", name="Lưu và sang trang sau").click()
     page.get_by_label("Sai", exact=True).check()
-    submit(page)
-    assert "Đạt" in page.content()
+    submit(page, lands_on=r"/learn/course/\d+/completed/$")  # the pass completes the course
+    assert "Chúc mừng! Bạn đã hoàn thành khoá học" in page.content()
     assert Enrollment.objects.get(user=user).completed_at is not None
+    page.goto(f"{base}/quiz/attempt/{second.pk}/review/")
+    assert "Đạt" in page.content()
     page.screenshot(path="var/screenshots/quiz-review.png", full_page=True)
