@@ -77,3 +77,53 @@ def test_unpublished_courses_are_not_found(catalogue):
     catalogue["signatures"].unpublish()
     assert "Chữ ký số và giao dịch điện tử" not in titles("chu ky so")
     assert CoursePage.objects.filter(title__startswith="Chữ ký số").exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["dịch vụ công online", "Dịch vụ công quốc gia hướng dẫn", "dich vu cong tren dien thoai"],
+)
+def test_an_extra_word_does_not_empty_the_results(catalogue, query):
+    found = titles(query)
+    assert found and found[0] == "Dịch vụ công trực tuyến và Cổng Dịch vụ công quốc gia"
+
+
+def test_the_best_matches_only(catalogue):
+    """Pages holding all the words come first; pages missing more than one word are left out."""
+    hits = search_learning_content(query="chữ ký số giả mạo")
+    assert hits[0].page.title == "Nhận diện chữ ký số giả mạo"
+    assert "Xã Hòa Bình chuyển đổi số" not in [hit.page.title for hit in hits]
+
+
+ABBREVIATED = {
+    "dvc": "Nộp hồ sơ trên Cổng Dịch vụ công",
+    "dvctt": "Dịch vụ công trực tuyến mức độ toàn trình",
+    "cks": "Chữ ký số cho cán bộ",
+    "kyso": "Ký số văn bản đi",
+    "vneid": "Tài khoản định danh điện tử mức 2",
+    "cccd": "Làm thẻ căn cước công dân",
+    "tthc": "Thủ tục hành chính liên thông",
+    "hcc": "Trung tâm Phục vụ hành chính công",
+    "motcua": "Bộ phận một cửa hiện đại",
+    "online": "Thanh toán lệ phí trực tuyến",
+    "attt": "An toàn thông tin cho xã",
+    "cds": "Chuyển đổi số cấp xã",
+    "vbdt": "Văn bản điện tử và lưu trữ",
+    "qlvb": "Phần mềm quản lý văn bản",
+}
+
+
+def test_every_abbreviation_has_a_case_here():
+    from courses.search import SYNONYMS
+
+    assert set(ABBREVIATED) == set(SYNONYMS)
+
+
+@pytest.mark.parametrize("abbreviation", sorted(ABBREVIATED))
+def test_common_abbreviations_find_what_they_stand_for(abbreviation):
+    index = make_catalogue()
+    make_course(ABBREVIATED[abbreviation], index=index, modules=1, lessons_per_module=1)
+    make_course("Soạn thảo văn bản bằng LibreOffice", index=index, modules=1, lessons_per_module=1)
+    found = titles(abbreviation.upper())
+    assert found and found[0] == ABBREVIATED[abbreviation]
+    assert "Soạn thảo văn bản bằng LibreOffice" not in found
