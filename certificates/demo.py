@@ -17,7 +17,7 @@ from .signing import issuer_key_generate, issuer_signer
 
 DEMO_TEMPLATE = {
     "name": "Mẫu mặc định (minh hoạ)",
-    "title": "CHỨNG NHẬN",
+    "title": "CHỨNG CHỈ",
     "issuer_name": "Sở Khoa học và Công nghệ tỉnh Bắc Ninh (dữ liệu minh hoạ)",
     "place": "Bắc Ninh",
     "signatory_title": "Giám đốc Trung tâm Công nghệ thông tin",

@@ -62,7 +62,7 @@ class CertificateTemplate(models.Model):
     layout = models.CharField(
         _("bố cục"), max_length=16, choices=CertificateLayout.choices, default=CertificateLayout.CLASSIC
     )
-    title = models.CharField(_("tiêu đề"), max_length=120, default="CHỨNG NHẬN")
+    title = models.CharField(_("tiêu đề"), max_length=120, default="CHỨNG CHỈ")
     body = models.TextField(
         _("nội dung"),
         default="Đã hoàn thành khoá học “{khoa_hoc}” trên nền tảng Học Số {ngay_hoan_thanh}.",

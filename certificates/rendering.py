@@ -137,7 +137,7 @@ class CertificateContent:
     score: str = ""
     # From the template:
     layout: str = "classic"
-    heading: str = "CHỨNG NHẬN"
+    heading: str = "CHỨNG CHỈ"
     body: str = ""
     issuer_name: str = ""
     place: str = ""

@@ -151,7 +151,7 @@ def xlsx_write(report, handle, run=None) -> int:
     """Write the report's learner rows as XLSX to ``handle`` through the safe writer (text never a
     formula); unit codes stay text, leading zeros kept. Returns the row count."""
     return xlsx_sheet_write(
-        handle, title="Học viên", header=EXPORT_HEADERS, rows=export_rows(report, run), text_columns={2}
+        handle, title="Người học", header=EXPORT_HEADERS, rows=export_rows(report, run), text_columns={2}
     )
 
 

@@ -7,6 +7,7 @@ diacritics and tone placement ("hòa" = "hoà"); ``slugify`` drops "đ".
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from django.utils.text import slugify
@@ -32,6 +33,28 @@ def search_key(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", value.translate(_D_LETTERS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+_TONE_MARKS = "\u0301\u0300\u0309\u0303\u0323"
+_OPEN_SYLLABLE_MARK_ON_FIRST_VOWEL = re.compile(
+    rf"(?<![qQ])([oO])([{_TONE_MARKS}])([aAeE])(?![\w\u0300-\u036f])"
+    rf"|(?<![qQ])([uU])([{_TONE_MARKS}])([yY])(?![\w\u0300-\u036f])"
+)
+
+
+def tone_marks_on_main_vowel(value: str) -> str:
+    """The glossary's spelling (docs/glossary.md): the tone mark of an open "oa", "oe", "uy"
+    syllable sits on the main vowel — "hóa" → "hoá", "khỏe" → "khoẻ", "thủy" → "thuỷ"; closed
+    syllables ("hoàn", "khoảng") and "qu" ("quý") are unchanged. Returns NFC."""
+
+    def moved(match: re.Match) -> str:
+        if match.group(1):
+            return match.group(1) + match.group(3) + match.group(2)
+        return match.group(4) + match.group(6) + match.group(5)
+
+    return unicodedata.normalize(
+        "NFC", _OPEN_SYLLABLE_MARK_ON_FIRST_VOWEL.sub(moved, unicodedata.normalize("NFD", value))
+    )
 
 
 def slugify_vi(value: str) -> str:

@@ -123,10 +123,10 @@ class CoursePage(FoldedSearchMixin, CachedViewRestrictionsMixin, Page):
         help_text=_("Bài học sau chỉ mở khi người học đã hoàn thành các bài bắt buộc trước đó."),
     )
     validity_months = models.PositiveSmallIntegerField(
-        _("hiệu lực chứng nhận (tháng)"),
+        _("hiệu lực chứng chỉ (tháng)"),
         null=True,
         blank=True,
-        help_text=_("Để trống nếu không cần học lại. Hết hạn, người học ghi danh lại để được chứng nhận lại."),
+        help_text=_("Để trống nếu không cần học lại. Hết hạn, người học ghi danh lại để được cấp chứng chỉ mới."),
     )
 
     content_panels = Page.content_panels + [

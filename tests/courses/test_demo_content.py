@@ -11,6 +11,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from courses.demo import DEMO_DIR, demo_course_files
 from courses.models import CoursePage, LearningPathPage, LessonPage
+from lms.text import tone_marks_on_main_vowel
 from quizzes.models import QuizPage
 
 MIN_PARAGRAPHS = 3
@@ -27,7 +28,8 @@ def test_seven_demo_course_files_follow_the_schema():
         lessons = [lesson for module in data["modules"] for lesson in module["lessons"]]
         assert len(lessons) == 5, data["title"]
         if outlines:
-            expected = [outline["title"] for outline in outlines[data["id"]]["lessons"]]
+            # the outlines' titles in the glossary's spelling (docs/glossary.md: "khóa" → "khoá")
+            expected = [tone_marks_on_main_vowel(outline["title"]) for outline in outlines[data["id"]]["lessons"]]
             assert [lesson["title"] for lesson in lessons] == expected
         for lesson in lessons:
             kinds = [block["type"] for block in lesson["body"]]
