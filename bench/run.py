@@ -4,12 +4,15 @@ own baselines measured in the same run, as one table (also written to ``bench/RE
 For each scale: the dataset (``bench/dataset.py``, generated once per database), the pages in
 process (``bench/pages.py``: queries and time per page), then gunicorn as in the Procfile
 (2 workers × 4 threads) with production settings (``bench.settings``) loaded by ``wrk`` page after
-page — the bare Django hello and the minimal Wagtail page first, the site's pages after. Then the
+page — the bare Django hello and the minimal Wagtail page first, the site's pages after — and then
+the writes on the same server (``bench/writes.py``: marking lessons done under wrk against the
+logged-in lesson rate, 50 learners submitting their quiz at once: p95 and none lost). Then the
 certificate pipeline (``bench/worker_bench.py``: latency, 2-worker throughput and backlog against the
 bare xhtml2pdf render + bare pyHanko signature limit) and the coordinator dashboard and exports on
 the largest dataset (``bench/coordination_bench.py``).
 
     .venv/bin/python bench/run.py [--scales 1,10,100] [--duration 10] [--backlog 2000]
+        [--skip-writes] [--skip-worker] [--skip-coordination]
 """
 
 from __future__ import annotations
@@ -134,24 +137,37 @@ class Server:
         self.log.close()
 
 
-def wrk(port: int, url: str, *, cookie: str | None, duration: int, threads: int, connections: int) -> dict:
-    """Requests per second of ``url`` with wrk; non-2xx answers and socket errors are reported."""
+def wrk(
+    port: int,
+    url: str,
+    *,
+    cookie: str | None,
+    duration: int,
+    threads: int,
+    connections: int,
+    script: str | None = None,
+) -> dict:
+    """Requests per second of ``url`` with wrk; non-2xx answers and socket errors are reported.
+    With ``script`` (a wrk Lua script that makes its own requests, e.g. POSTs), no warm-up GET."""
     base = f"http://127.0.0.1:{port}"
     headers = ["-H", "Host: localhost"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
-    for _ in range(3):  # warm-up: every worker process, the page cache
+    for _ in range(0 if script else 3):  # warm-up: every worker process, the page cache
         request = urllib.request.Request(
             base + url, headers={"Host": "localhost", **({"Cookie": cookie} if cookie else {})}
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200, (url, response.status)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *headers, base + url]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", *headers]
+    command += [*(["-s", script] if script else []), base + url]
     out = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
+    requests = re.search(r"(\d+) requests in", out)
     return {
         "rps": rate,
+        "requests": int(requests.group(1)) if requests else 0,
         "non_2xx": int(bad.group(1)) if bad else 0,
         "errors": errors.group(1) if errors else "",
         "p50_ms": _ms(*p50.groups()) if p50 else None,
@@ -191,7 +207,31 @@ def scale_run(scale: float, args) -> dict:
                 connections=args.connections,
             )
             log(f"  wrk {name}: {served[name]['rps']:.1f} req/s")
-    return {"scale": scale, "database": database, "dataset": dataset, "pages": pages, "served": served}
+        writes = None if args.skip_writes else writes_run(database, server.port, args)
+    return {
+        "scale": scale,
+        "database": database,
+        "dataset": dataset,
+        "pages": pages,
+        "served": served,
+        "writes": writes,
+    }
+
+
+def writes_run(database: str, port: int, args) -> dict:
+    """Marking lessons done (wrk) and the concurrent quiz submit (``bench/writes.py``), after the
+    pages: both write to the dataset."""
+    command = [PYTHON, str(BENCH / "writes.py"), "--database", database, "--port", str(port), "--json"]
+    command += ["--mark-done", "--learners", str(args.mark_done_learners), "--duration", str(args.duration)]
+    command += ["--threads", str(args.threads), "--connections", str(args.connections)]
+    writes = run_json([*command, "--quiz", str(args.quiz_learners)])
+    done, quiz = writes["mark_done"], writes["quiz_submit"]
+    log(
+        f"  wrk mark-done: {done['rps']:.1f} req/s ({done['first_time_completions']} lessons newly done,"
+        f" {done['requests']} requests); quiz submit × {quiz['learners']}: p95 {quiz['p95_ms']:.0f} ms,"
+        f" lost {quiz['lost']}"
+    )
+    return writes
 
 
 # --- The table ------------------------------------------------------------------------------------
@@ -259,12 +299,21 @@ def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None)
                 verdict,
             )
         )
-    rows.append(
-        Row("marking a lesson done / recording a visit", "—", target="≥ 0.5 × logged-in lesson", verdict="not measured")
-    )
-    rows.append(
-        Row("quiz page submit, 50 concurrent learners", "—", target="p95 ≤ 250 ms; 0 lost", verdict="not measured")
-    )
+    measured = [result for result in scales if result.get("writes")]
+    for result in measured:
+        rows += write_rows(result)
+    if not measured:
+        rows.append(
+            Row(
+                "marking a lesson done / recording a visit",
+                "—",
+                target="≥ 0.5 × logged-in lesson",
+                verdict="not measured",
+            )
+        )
+        rows.append(
+            Row("quiz page submit, 50 concurrent learners", "—", target="p95 ≤ 250 ms; 0 lost", verdict="not measured")
+        )
     if worker:
         limit = worker["limit_per_s"]
         rows += [
@@ -340,6 +389,47 @@ def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None)
     return rows
 
 
+def write_rows(result: dict) -> list[Row]:
+    """Marking a lesson done / recording a visit, and the quiz submit, of one scale."""
+    s = f"{result['scale']:g} %"
+    done, quiz = result["writes"]["mark_done"], result["writes"]["quiz_submit"]
+    lesson = result["served"]["lesson, logged in"]["rps"]
+    transactions = {"mark-done POST": done["in_process"]["mark_done"], "lesson visit GET": done["in_process"]["visit"]}
+    ratio = done["rps"] / lesson
+    note = " (errors)" if done["non_2xx"] or done["errors"] else ""
+    quiz_ok = quiz["answered"] == quiz["redirected_to_review"] == quiz["learners"]
+    return [
+        Row(
+            f"write transactions per request: mark-done POST, lesson visit GET ({s})",
+            ", ".join(
+                f"{name} {t['transactions']} ({t['writes']} writes, {t['queries']} queries, {t['ms']:.0f} ms)"
+                for name, t in transactions.items()
+            ),
+            target="one short write transaction",
+            verdict=_ok(all(t["transactions"] == 1 for t in transactions.values())),
+        ),
+        Row(
+            f"marking a lesson done, req/s ({s}; {done['learners']} learners,"
+            f" {done['first_time_completions']:,} lessons newly done by {done['requests']:,} requests){note}",
+            f"{done['rps']:.0f}",
+            f"{lesson:.0f} logged-in lesson",
+            f"{ratio:.2f}",
+            "≥ 0.5 × logged-in lesson",
+            _ok(ratio >= 0.5 and not note),
+        ),
+        Row(
+            f"quiz page submit, {quiz['learners']} concurrent learners: p95 (p50, max); lost ({s})",
+            f"{quiz['p95_ms']:.0f} ms ({quiz['p50_ms']:.0f}, {quiz['max_ms']:.0f}); {quiz['lost']} lost,"
+            f" {quiz['graded_twice']} twice",
+            f"{quiz['alone']['ms']:.0f} ms alone in process ({quiz['alone']['queries']} queries);"
+            f" {quiz['graded']} graded, {quiz['passed']} passed",
+            f"{quiz['p95_ms'] / quiz['alone']['ms']:.1f}",
+            "p95 ≤ 250 ms; 0 lost",
+            verdict=_ok(quiz["p95_ms"] <= 250 and quiz["lost"] == 0 and quiz["graded_twice"] == 0 and quiz_ok),
+        ),
+    ]
+
+
 def table(rows: list[Row]) -> str:
     lines = ["| figure | value | baseline | ratio | target | pass/fail |", "|---|---|---|---|---|---|"]
     lines += [f"| {r.figure} | {r.value} | {r.baseline} | {r.ratio} | {r.target} | {r.verdict} |" for r in rows]
@@ -389,6 +479,14 @@ signature of the same certificate (`bench/worker_bench.py`). Anonymous pages are
 anonymous page cache after the first request; their query counts and in-process times are of the
 render (cache off). "Time per page" is the median of in-process requests with the test client.
 
+Writes (`bench/writes.py`, after the pages, on the same gunicorn): marking a lesson done is wrk
+POSTing the lesson page's form (session cookie and CSRF token) over many learners' lessons not yet
+done, against the logged-in lesson page's rate (whose every GET records a visit); its write
+transactions are counted in process (test client). The quiz submit: that many learners, each with an
+attempt answered right (set up through the quiz services) and its summary page fetched for the CSRF
+token and `sequence`, post the final submit at the same moment; latency per request, then the
+database must hold exactly that many attempts graded once. Both write to the dataset.
+
 {table(rows)}
 
 ## The issue's targets
@@ -407,6 +505,9 @@ def main() -> None:
     parser.add_argument("--dashboard-repeat", type=int, default=5)
     parser.add_argument("--skip-worker", action="store_true")
     parser.add_argument("--skip-coordination", action="store_true")
+    parser.add_argument("--skip-writes", action="store_true", help="no mark-done load, no quiz submit")
+    parser.add_argument("--quiz-learners", type=int, default=50, help="learners submitting their quiz at once")
+    parser.add_argument("--mark-done-learners", type=int, default=200, help="learners whose lessons wrk marks done")
     parser.add_argument("--output", default=str(BENCH / "RESULTS.md"))
     args = parser.parse_args()
     started = time.perf_counter()

@@ -5,7 +5,9 @@ On the PostgreSQL database ``hocso_bench_smoke`` (dropped and made again each ru
 dataset grown (3 × the learners), the queries again — a page whose count grew with the data, or
 went over 12, fails;
 the anonymous page cache shows a published edit at once; gunicorn with the bench settings serves
-every page the full run loads with wrk. Exits 1 on any failed check.
+every page the full run loads with wrk; marking a lesson done and a lesson visit are one write
+transaction each, wrk's mark-done POSTs are all answered, and 5 concurrent quiz submits are all graded,
+none lost or graded twice (``bench/writes.py``, short). Exits 1 on any failed check.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ DATABASE = "hocso_bench_smoke"
 SIZES = (30, 90)  # learners, before and after growing
 QUERY_BUDGET = 12  # issue 12: SQL queries per page, whatever the data size
 SHAPE = ["--units", "12", "--courses", "3", "--per-learner", "3"]
+QUIZ_LEARNERS = 5  # concurrent quiz submits checked (none lost); the full run has 50
 
 
 def dataset(learners: int) -> dict:
@@ -66,6 +69,38 @@ def served_check(measured: dict) -> list[str]:
                         failures.append(f"gunicorn: {name} answered {response.status}")
             except OSError as error:
                 failures.append(f"gunicorn: {name}: {error}")
+        failures += writes_check(server.port)
+    return failures
+
+
+def writes_check(port: int) -> list[str]:
+    """The write figures' harness works (no timings): marking lessons done is one write transaction,
+    as is a lesson visit, and every wrk POST is answered with a redirect; QUIZ_LEARNERS learners'
+    concurrent quiz submits are all graded once, none lost."""
+    command = [PYTHON, str(ROOT / "bench" / "writes.py"), "--database", DATABASE, "--port", str(port), "--json"]
+    writes = run_json([*command, "--mark-done", "--learners", "20", "--duration", "1", "--quiz", str(QUIZ_LEARNERS)])
+    done, quiz = writes["mark_done"], writes["quiz_submit"]
+    failures = []
+    for name, measured in done["in_process"].items():
+        if measured["transactions"] != 1:
+            failures.append(f"{name}: {measured['transactions']} write transactions ({measured['statements']})")
+    if done["non_2xx"] or done["errors"] or not done["first_time_completions"]:
+        failures.append(
+            f"mark-done under wrk: {done['non_2xx']} non-2xx/3xx, errors {done['errors']!r},"
+            f" {done['first_time_completions']} lessons newly done"
+        )
+    if quiz["alone"]["transactions"] != 1:
+        failures.append(f"quiz submit: {quiz['alone']['transactions']} write transactions")
+    if quiz["lost"] or quiz["graded_twice"] or quiz["redirected_to_review"] != quiz["learners"]:
+        failures.append(
+            f"quiz submit × {quiz['learners']}: {quiz['lost']} lost, {quiz['graded_twice']} twice,"
+            f" {quiz['redirected_to_review']} sent to the review, errors {quiz['errors']}"
+        )
+    print(
+        f"writes: mark-done and a lesson visit in one write transaction each, {done['first_time_completions']}"
+        f" lessons marked done under wrk; {quiz['learners']} concurrent quiz submits: {quiz['graded']} graded,"
+        f" {quiz['lost']} lost"
+    )
     return failures
 
 
