@@ -368,6 +368,7 @@ def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
     versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in attempt.slots])}
     earned = available = 0.0
     waiting = False
+    graded: list[AttemptAnswer] = []
     for entry in attempt.slots:
         payload = versions[entry["version_id"]].payload
         qtype = qtype_for(payload)
@@ -388,8 +389,9 @@ def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
             else:
                 fraction = answer.fraction
         answer.fraction, answer.mark = fraction, fraction * slot_mark
-        answer.save(update_fields=["fraction", "mark"])
+        graded.append(answer)
         earned += answer.mark
+    AttemptAnswer.objects.bulk_update(graded, ["fraction", "mark"])  # one statement, not one per answer
     if waiting:
         attempt.state = AttemptState.NEEDS_GRADING
         attempt.score_pct, attempt.passed = None, None
