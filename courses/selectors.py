@@ -188,6 +188,23 @@ def course_learner_view(*, course: CoursePage, user) -> CourseLearnerView:
     return view
 
 
+def lesson_reading_context(*, lesson: LessonPage, user, course=None, view=None) -> dict:
+    """What a lesson's template shows around its body: the course, the reader's progress, the
+    previous and next lessons, whether this one is done (a draft in preview has no neighbours)."""
+    if course is None:
+        course = course_for_lesson(lesson)
+    if view is None:
+        view = course_learner_view(course=course, user=user)
+    previous, following = view.neighbours(lesson)
+    return {
+        "course": course,
+        "view": view,
+        "previous_lesson": previous,
+        "next_lesson": following,
+        "is_done": lesson.pk in view.completed_ids,
+    }
+
+
 def course_next_lesson(view: CourseLearnerView) -> LessonPage | None:
     """Where "continue" goes: the first unfinished, unlocked lesson; else the last one opened."""
     for lesson in view.outline.lessons:

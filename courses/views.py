@@ -36,15 +36,7 @@ def lesson_serve(request, lesson: LessonPage, default_serve):
         )
     if view.is_enrolled:
         lesson_visit(user=request.user, lesson=lesson, course=course, enrollment=view.enrollment)
-    previous, following = view.neighbours(lesson)
-    context = lesson.get_context(request)
-    context.update(
-        course=course,
-        view=view,
-        previous_lesson=previous,
-        next_lesson=following,
-        is_done=lesson.pk in view.completed_ids,
-    )
+    context = lesson.get_context(request, course=course, view=view)
     return TemplateResponse(request, lesson.get_template(request), context)
 
 

@@ -232,6 +232,16 @@ class LessonPage(FoldedSearchMixin, CachedViewRestrictionsMixin, Page):
 
         return lesson_serve(request, self, super().serve)
 
+    def get_context(self, request, *args, course=None, view=None, **kwargs):
+        """The lesson's page context: its course, the reader's progress in it, the neighbouring
+        lessons. ``lesson_serve`` passes the course and view it has just read; Wagtail's preview
+        (an editor checking a draft) comes here without them, so they are read here."""
+        from ..selectors import lesson_reading_context  # noqa: PLC0415 — selectors and views import this module
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_reading_context(lesson=self, user=request.user, course=course, view=view))
+        return context
+
 
 class LearningPathPage(CachedViewRestrictionsMixin, Page):
     """An ordered set of courses with its own progress and completion."""
