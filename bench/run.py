@@ -491,6 +491,9 @@ database must hold exactly that many attempts graded once. Both write to the dat
 
 ## The issue's targets
 {TARGETS}"""
+    analysis = Path(__file__).with_name("ANALYSIS.md")
+    if analysis.exists():  # what was profiled and changed, written by people (not generated)
+        text += "\n" + analysis.read_text()
     path.write_text(text)
 
 
