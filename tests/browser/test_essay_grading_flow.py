@@ -124,7 +124,7 @@ def test_essay_submitted_graded_from_the_queue_completes_the_course_and_issues_t
     # The learner sees it from the account menu.
     page.goto(base + "/learn/")
     page.get_by_role("navigation", name="Tài khoản").get_by_text(LEARNER).click()
-    page.get_by_role("link", name="Chứng chỉ của tôi").click()
+    page.get_by_role("navigation", name="Tài khoản").get_by_role("link", name="Chứng chỉ của tôi").click()
     page.wait_for_url(base + "/learn/certificates/")
     card = page.locator("article.card").filter(has_text=COURSE)
     expect(card).to_have_count(1)
