@@ -131,6 +131,9 @@ def test_citizen_from_search_to_a_verified_certificate(
         # Without an account: the header's search, a course, a lesson read in preview.
         page.goto(base + "/")
         check()
+        page.goto(base + course.get_parent().url)  # the catalogue
+        expect(page.get_by_role("link", name=CITIZEN_COURSE, exact=True)).to_be_visible()
+        check()
         page.get_by_role("search").get_by_role("searchbox").fill("dịch vụ công")
         page.get_by_role("search").get_by_role("searchbox").press("Enter")
         page.wait_for_url(re.compile(r"/search/\?q="))
