@@ -37,8 +37,18 @@ setup: $(VENV)/.requirements
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v 0
 
-setup-test: $(VENV)/.requirements-dev system-test-deps
+setup-test: $(VENV)/.requirements-dev system-test-deps node_modules/.installed
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
+
+## Test-only JavaScript (axe-core for the browser journey suite), pinned in package-lock.json;
+## reinstalled when the lock file changes. npm comes from Debian if it is missing.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing: npm"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## Debian packages the browser and PDF tests use (installed only if missing).
 SYSTEM_TEST_PACKAGES := chromium poppler-utils zbar-tools fonts-liberation2
