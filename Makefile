@@ -93,7 +93,7 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --ignore-scripts --no-audit --no-fund
 	touch $@
 
-quality: setup quality-deps bench/node_modules/.installed
+quality: $(VENV)/.requirements quality-deps bench/node_modules/.installed
 	CHROME_PATH=/usr/bin/chromium $(PY) bench/quality.py $(QUALITY_ARGS)
 
 lint: $(VENV)/.requirements-dev
