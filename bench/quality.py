@@ -227,7 +227,8 @@ def fetch(url: str, cookie: str | None) -> bytes:
 
 
 def vnu_check(pages: list[Page], base: str, cookie: str) -> None:
-    """Every page's HTML, as served, through the Nu HTML checker in one run."""
+    """Every page's HTML, as served, through the Nu HTML checker in one run. A message the checker
+    reports for no known file (its ``url`` is ``file:/path``) fails the run rather than vanish."""
     with tempfile.TemporaryDirectory() as folder:
         files = {}
         for index, page in enumerate(pages):
@@ -235,14 +236,17 @@ def vnu_check(pages: list[Page], base: str, cookie: str) -> None:
             page.noindex = b'<meta name="robots" content="noindex">' in html
             path = Path(folder) / f"page-{index}.html"
             path.write_bytes(html)
-            files[path.as_uri()] = page
-        command = ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *[p[7:] for p in files]]
+            files[str(path)] = page
+        command = ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *files]
         result = subprocess.run(command, capture_output=True, text=True)
-        messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+        messages = json.loads(result.stderr or result.stdout)["messages"]
         for message in messages:
-            page = files.get(message.get("url", ""))
-            if page is not None and message.get("type") == "error":
-                page.vnu_errors.append(f"line {message.get('lastLine')}: {message.get('message')}")
+            if message.get("type") != "error":
+                continue
+            path = "/" + message.get("url", "").removeprefix("file:").lstrip("/")
+            if path not in files:
+                raise RuntimeError(f"vnu reported on an unknown file: {message}")
+            files[path].vnu_errors.append(f"line {message.get('lastLine')}: {message.get('message')}")
 
 
 def lighthouse_run(page: Page, base: str, cookie: str, runs: int) -> None:
