@@ -93,7 +93,7 @@ def test_essay_submitted_graded_from_the_queue_completes_the_course_and_issues_t
         item.get_by_role("button", name="Lưu điểm").click()
         editor_page.wait_for_url(base + "/admin/quizzes/grading/")
         # The score as the rest of the site writes it, with a decimal comma.
-        expect(editor_page.get_by_text(f"Đã chấm xong lượt làm của {LEARNER}: 83,33%.")).to_be_visible()
+        expect(editor_page.get_by_text(f"Đã chấm xong lượt làm của {LEARNER}: 83,3%.")).to_be_visible()
         expect(editor_page.get_by_text("Không có bài tự luận nào đang chờ chấm.")).to_be_visible()
     finally:
         context.close()

@@ -318,7 +318,7 @@ def test_editor_builds_every_question_type_picks_them_with_chooser_publishes_and
         item.get_by_label("Nhận xét cho người học").fill("Ví dụ cụ thể, tốt.")
         item.get_by_role("button", name="Lưu điểm").click()
         expect(page.locator(".messages")).to_contain_text(
-            "Đã chấm xong lượt làm của Lê Văn Học: 62,50%."
+            "Đã chấm xong lượt làm của Lê Văn Học: 62,5%."
         )  # as the report writes it
         expect(page.get_by_text("Không có bài tự luận nào đang chờ chấm.")).to_be_visible()
         attempt = Attempt.objects.get(pk=attempt.pk)
@@ -338,7 +338,7 @@ def test_editor_builds_every_question_type_picks_them_with_chooser_publishes_and
         cells = rows.first.locator("td").all_inner_texts()
         assert cells[0] == "Lê Văn Học <hocvien.vanthu@example.vn>"
         assert cells[2] == "1" and cells[5] == "Đã chấm" and cells[7] == "✓"
-        assert cells[6] == "62,50%", cells
+        assert cells[6] == "62,5%", cells
         page.screenshot(path="var/screenshots/quiz-editor-report.png", full_page=True)
     finally:
         context.close()
