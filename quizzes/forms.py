@@ -2,7 +2,7 @@
 
 from django import forms
 
-from courses.forms import VietnameseSlugPageForm
+from cms.forms import VietnameseSlugPageForm
 
 from .review_options import ReviewItem, ReviewMoment, review_options_default
 

@@ -14,11 +14,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.forms import VietnameseSlugPageForm
 from cms.routing import CachedViewRestrictionsMixin
 from lms.text import search_key
 
 from ..blocks import LessonStreamBlock, stream_plain_text
-from ..forms import VietnameseSlugPageForm
 
 
 class Topic(models.TextChoices):

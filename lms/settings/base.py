@@ -244,6 +244,7 @@ if env_str("EMAIL_URL"):
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Học Số"
 WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # slugs are ASCII: "Đồng Tháp" → "dong-thap" (cms.forms)
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
