@@ -42,6 +42,9 @@ class VietnameseSlugPageForm(WagtailAdminPageForm):
     def clean(self):
         title = self.cleaned_data.get("title") or ""
         slug = (self.cleaned_data.get("slug") or "").strip()
+        if slug.isascii():
+            slug = slug.lower()  # "Hop-An-Toan" is what the editor meant by "hop-an-toan"
+            self.cleaned_data["slug"] = slug
         if "slug" in self.fields and title:
             if not slug or slug in title_slugs(title):
                 self.cleaned_data["slug"] = slugify_vi(title)
