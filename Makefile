@@ -9,7 +9,7 @@ PORT ?= 8000
 # unless SITE_URL is already set (a tunnel, a LAN address).
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test setup setup-test lint check system-test-deps clean requirements bench bench-smoke bench-deps
+.PHONY: run test setup setup-test lint check system-test-deps clean requirements bench bench-smoke bench-deps quality quality-deps
 
 ## make run: install, migrate, seed demo data, start web + Celery worker + beat.
 run: setup
@@ -37,8 +37,18 @@ setup: $(VENV)/.requirements
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput -v 0
 
-setup-test: $(VENV)/.requirements-dev system-test-deps
+setup-test: $(VENV)/.requirements-dev system-test-deps node_modules/.installed
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
+
+## Test-only JavaScript (axe-core for the browser journey suite), pinned in package-lock.json;
+## reinstalled when the lock file changes. npm comes from Debian if it is missing.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing: npm"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## Debian packages the browser and PDF tests use (installed only if missing).
 SYSTEM_TEST_PACKAGES := chromium poppler-utils zbar-tools fonts-liberation2
@@ -73,6 +83,28 @@ bench: $(VENV)/.requirements-dev bench-deps
 bench-smoke: $(VENV)/.requirements-dev
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
 	$(PY) bench/smoke.py
+
+## make quality: the issue-13 quality gates on the demo site served by gunicorn (production settings,
+## var/quality/): the Nu HTML checker and Lighthouse 12 mobile, page by page; one table, also in
+## bench/QUALITY.md. The tools are pinned in bench/package-lock.json and installed by `npm ci`
+## (vnu-jar's Java-downloading postinstall script is skipped: Debian's Java runs vnu.jar).
+## QUALITY_ARGS="--runs 2" (median of two Lighthouse runs), "--pages lesson,quiz", "--fresh".
+QUALITY_PACKAGES := chromium openjdk-17-jre-headless
+quality-deps:
+	@missing=""; \
+	for pkg in $(QUALITY_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --ignore-scripts --no-audit --no-fund
+	touch $@
+
+quality: $(VENV)/.requirements quality-deps bench/node_modules/.installed
+	CHROME_PATH=/usr/bin/chromium $(PY) bench/quality.py $(QUALITY_ARGS)
 
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .

@@ -32,8 +32,8 @@ def database_url(name: str) -> str:
 def bench_env(database: str, **extra: str) -> dict[str, str]:
     """The environment of every process working on the bench database ``database``.
 
-    ``lms.settings.production`` needs SECRET_KEY, DATABASE_URL, CACHE_URL, a Redis broker and a real
-    e-mail backend (locmem: nothing leaves the machine). HTTPS redirects are off because wrk talks
+    ``lms.settings.production`` needs SECRET_KEY, DATABASE_URL, CACHE_URL, a Redis broker, a real
+    e-mail backend (locmem: nothing leaves the machine) and SITE_URL. HTTPS redirects are off because wrk talks
     plain HTTP on loopback; CONN_MAX_AGE keeps connections open as in production.
     """
     env = dict(os.environ)
@@ -46,6 +46,7 @@ def bench_env(database: str, **extra: str) -> dict[str, str]:
         CACHE_KEY_PREFIX=f"hocso-{database}",
         CELERY_BROKER_URL=f"{REDIS}/{BROKER_DB}",
         EMAIL_URL="locmem://",
+        SITE_URL="http://localhost",  # the public address production requires (QR codes, e-mail links)
         CONN_MAX_AGE="600",
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",

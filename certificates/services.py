@@ -27,13 +27,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lms.audit.services import audit_changes, audit_record
 from lms.orgunits.models import Membership
 from lms.orgunits.selectors import membership_confirmed
 from lms.text import normalize_nfc
+from quizzes.scores import score_display
 from quizzes.selectors import course_final_score, course_final_scores
 
 from .assets import certificate_storage, issuer_key_record, template_assets
@@ -80,7 +81,11 @@ def _frozen_for(*, user, enrollment=None, path_completion=None) -> dict:
 
 
 def _score_text(score) -> str | None:
-    return f"{score:.2f}".rstrip("0").rstrip(".") + "%" if score is not None else None
+    """The score as the (Vietnamese) certificate prints it, whatever the requester's language."""
+    if score is None:
+        return None
+    with translation.override("vi"):
+        return f"{score_display(score)}%"
 
 
 @transaction.atomic

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from wagtail.models import Site
 
 from lms.page_cache import content_cached
@@ -34,6 +37,32 @@ class SiteShell:
     contact_email: str = ""
     home_url: str = "/"
     menu: list[MenuLink] = field(default_factory=list)
+
+    @property
+    def contact_phone_href(self) -> str:
+        """``tel:`` and the number as dialled: digits and a leading ``+`` (a URL has no spaces)."""
+        return "tel:" + phone_dialable(self.contact_phone) if self.contact_phone else ""
+
+
+def phone_dialable(number: str) -> str:
+    """``0236 3 822 000`` → ``02363822000``; ``+84 236.382 (máy lẻ 12)`` → ``+84236382``: the
+    digits up to the first character that is not part of a number (an extension, a note)."""
+    number = re.split(r"[^\d\s+().\-/]", number.strip(), maxsplit=1)[0]
+    digits = re.sub(r"\D", "", number)
+    return f"+{digits}" if number.startswith("+") else digits
+
+
+DESCRIPTION_CHARS = 160
+
+
+def page_description(page, *, fallback: str = "") -> str:
+    """The meta description of ``page``: its search description, else its summary or intro (plain
+    text, at most ``DESCRIPTION_CHARS``), else ``fallback`` (the site's tagline)."""
+    for name in ("search_description", "summary", "intro"):
+        text = " ".join(strip_tags(str(getattr(page, name, "") or "")).split())
+        if text:
+            return Truncator(text).chars(DESCRIPTION_CHARS)
+    return fallback
 
 
 def site_shell(site: Site) -> SiteShell:

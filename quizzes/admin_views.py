@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -22,6 +21,7 @@ from lms.orgunits.selectors import user_in_scope
 from .gift import gift_export, gift_import
 from .jobs import regrade_queue, report_csv_queue
 from .models import AttemptAnswer, Question, QuestionCategory, QuizPage
+from .scores import score_display
 from .selectors import answers_awaiting_grade, attempts_visible_to, sees_every_attempt
 from .services import QuizError, answer_grade_manually, quiz_override_set
 from .statistics_cache import quiz_statistics_cached, quiz_statistics_enqueue
@@ -224,7 +224,7 @@ class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
                 messages.success(
                     request,
                     _("Đã chấm xong lượt làm của %(name)s: %(score)s%%.")
-                    % {"name": attempt.user.full_name or attempt.user.email, "score": number_format(attempt.score_pct)},
+                    % {"name": attempt.user.full_name or attempt.user.email, "score": score_display(attempt.score_pct)},
                 )
             else:
                 messages.success(request, _("Đã lưu điểm."))

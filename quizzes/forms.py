@@ -1,6 +1,7 @@
 """Admin forms of the quizzes app: the quiz page's review-options grid."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cms.forms import VietnameseSlugPageForm
 
@@ -19,6 +20,10 @@ class QuizPageForm(VietnameseSlugPageForm):
             name = f"review_{item.value}"
             if name in self.fields:
                 self.fields[name].initial = options.get(item.value, [])
+        if "estimated_minutes" in self.fields:
+            self.fields["estimated_minutes"].help_text = _(
+                "Bài kiểm tra có thời gian làm bài thì thời lượng hiển thị là thời gian làm bài."
+            )
 
     def save(self, commit=True):
         self.instance.review_options = {

@@ -1,6 +1,7 @@
 from django import template
 from wagtail.models import Site
 
+from cms.selectors import page_description as page_description_for
 from cms.selectors import site_shell as site_shell_for
 
 register = template.Library()
@@ -12,3 +13,9 @@ def site_shell(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     return site_shell_for(site) if site else None
+
+
+@register.simple_tag
+def page_description(page, fallback=""):
+    """The meta description of ``page`` (``cms.selectors.page_description``), or ``fallback``."""
+    return page_description_for(page, fallback=fallback) if page else fallback

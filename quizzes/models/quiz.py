@@ -82,6 +82,13 @@ class QuizPage(LessonPage):
         verbose_name = _("bài kiểm tra")
         verbose_name_plural = _("bài kiểm tra")
 
+    def clean(self):
+        super().clean()
+        # The outline and every list show a lesson's estimated_minutes: a timed quiz shows its time
+        # limit, never an estimate that contradicts it.
+        if self.time_limit_minutes:
+            self.estimated_minutes = self.time_limit_minutes
+
     def get_context(self, request, *args, **kwargs):
         from ..selectors import quiz_learner_state  # noqa: PLC0415 — selectors and views import this module
 

@@ -1,5 +1,7 @@
 from django import template
 
+from quizzes.scores import score_display
+
 register = template.Library()
 
 
@@ -16,3 +18,9 @@ def index(sequence, position):
 def duration_mmss(seconds) -> str:
     seconds = max(0, int(seconds or 0))
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+@register.filter
+def score(value) -> str:
+    """``attempt.score_pct|score`` — a percent as people read it (``quizzes.scores.score_display``)."""
+    return score_display(value)

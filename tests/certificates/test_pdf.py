@@ -28,6 +28,8 @@ def test_issued_pdf_text_fonts_qr_and_signature(issued, tmp_path):
     assert NAME in text and COURSE in text
     assert issued.code_display in text
     assert "ngày" in text and "tháng" in text
+    # What people read says it is digitally signed; the signature format's name is for validators.
+    assert "Tài liệu được ký số." in text and "PAdES" not in text
     fonts = pdffonts(path)
     assert fonts and all(row["emb"] == "yes" for row in fonts), fonts
     assert not any("Helvetica" in row["name"] for row in fonts)
