@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .forms import VietnameseSlugPageForm
 from .routing import CachedViewRestrictionsMixin, FastRouteRootMixin
 
 
@@ -26,6 +27,7 @@ class HomePage(FastRouteRootMixin, CachedViewRestrictionsMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
+    base_form_class = VietnameseSlugPageForm
     max_count = 1
 
     class Meta:
@@ -44,6 +46,7 @@ class ContentPage(CachedViewRestrictionsMixin, Page):
 
     parent_page_types = ["cms.HomePage", "cms.ContentPage"]
     subpage_types = ["cms.ContentPage"]
+    base_form_class = VietnameseSlugPageForm
 
     class Meta:
         verbose_name = _("trang nội dung")

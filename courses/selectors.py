@@ -205,6 +205,19 @@ def lesson_reading_context(*, lesson: LessonPage, user, course=None, view=None) 
     }
 
 
+def module_reading_context(*, module: ModulePage, user) -> dict:
+    """What a module's own page shows (an editor previewing it; learners are sent to the course):
+    its course, the reader's progress in it and the module's lessons with their state. A module
+    not yet published, or not saved at all, lists its live lessons (none for a new one)."""
+    course = CoursePage.objects.ancestor_of(module).first()
+    view = course_learner_view(course=course, user=user) if course else None
+    progress = next((row for row in view.modules if row.module.pk == module.pk), None) if view else None
+    if progress is None:
+        lessons = list(LessonPage.objects.live().child_of(module).defer("body")) if module.pk else []
+        progress = ModuleProgress(module, [(lesson, False, False) for lesson in lessons], done=0, total=0)
+    return {"course": course, "view": view, "module_view": progress}
+
+
 def course_next_lesson(view: CourseLearnerView) -> LessonPage | None:
     """Where "continue" goes: the first unfinished, unlocked lesson; else the last one opened."""
     for lesson in view.outline.lessons:

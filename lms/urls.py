@@ -1,4 +1,6 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import include, path, re_path, reverse
 from django.views.static import serve
@@ -26,6 +28,24 @@ def to_allauth(url_name: str):
     return view
 
 
+def login_or_forbidden(request, *args, **kwargs):
+    """allauth's login, except for a signed-in person Wagtail turned away from the admin.
+
+    Wagtail sends them here with ``next=/admin/…`` and its message "You do not have permission to
+    access the admin."; allauth sends a signed-in visitor straight on to ``next``, and the two would
+    bounce the browser between them forever. They get the 403 page, which shows the message.
+    """
+    next_path = request.GET.get("next", "")
+    admin_path = reverse("wagtailadmin_home")
+    if (
+        request.user.is_authenticated
+        and next_path.startswith(admin_path)
+        and not request.user.has_perm("wagtailadmin.access_admin")
+    ):
+        raise PermissionDenied
+    return allauth_views.login(request, *args, **kwargs)
+
+
 urlpatterns = [
     # Before Wagtail's own patterns: these paths must never reach Wagtail's login views.
     path("admin/login/", to_allauth("account_login")),
@@ -41,6 +61,7 @@ urlpatterns = [
     path("coordinate/", include("coordination.urls")),
     path("jobs/", include("lms.jobs.urls")),
     path("search/", course_views.search, name="search"),
+    path("accounts/login/", login_or_forbidden),  # before allauth's own, which it calls
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", include("lms.accounts.admin_urls")),  # answers 403 itself, so before Wagtail's wrapper

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.forms import VietnameseSlugPageForm
+from cms.forms import VietnameseSlugPageForm
 
 from .review_options import ReviewItem, ReviewMoment, review_options_default
 

@@ -14,11 +14,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.forms import VietnameseSlugPageForm
 from cms.routing import CachedViewRestrictionsMixin
 from lms.text import search_key
 
 from ..blocks import LessonStreamBlock, stream_plain_text
-from ..forms import VietnameseSlugPageForm
 
 
 class Topic(models.TextChoices):
@@ -177,7 +177,8 @@ class CoursePage(FoldedSearchMixin, CachedViewRestrictionsMixin, Page):
 
 
 class ModulePage(CachedViewRestrictionsMixin, Page):
-    """A section of a course grouping its lessons (its own page lists them)."""
+    """A section of a course grouping its lessons. Learners see it in the course's outline; its own
+    page (``courses/module_page.html``) is what an editor's preview shows."""
 
     summary = models.CharField(_("tóm tắt"), max_length=255, blank=True)
 
@@ -192,9 +193,17 @@ class ModulePage(CachedViewRestrictionsMixin, Page):
         verbose_name_plural = _("chương")
 
     def serve(self, request, *args, **kwargs):
-
+        """Learners read a module in its course's outline."""
         course = CoursePage.objects.ancestor_of(self).live().first()
         return redirect(course.url if course else "/")
+
+    def get_context(self, request, *args, **kwargs):
+        """The module's own page, which only Wagtail's preview renders (``serve`` redirects)."""
+        from ..selectors import module_reading_context  # noqa: PLC0415 — selectors and views import this module
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(module_reading_context(module=self, user=request.user))
+        return context
 
 
 class LessonPage(FoldedSearchMixin, CachedViewRestrictionsMixin, Page):

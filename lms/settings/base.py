@@ -244,6 +244,7 @@ if env_str("EMAIL_URL"):
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Học Số"
 WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # slugs are ASCII: "Đồng Tháp" → "dong-thap" (cms.forms)
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
@@ -253,6 +254,11 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed fetches: the site sends no request off its origin
+# The admin works on a closed network: no avatars from gravatar.com, no version check against
+# releases.wagtail.org, no "what's new" banner pointing to wagtail.org.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Celery -------------------------------------------------------------------

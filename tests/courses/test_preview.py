@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
 from cms.services import site_home_ensure
+from courses.models import ModulePage
 from lms.accounts.services import editors_group
 from tests.factories import QUESTION_SPECS, UserFactory, course_lessons, make_course, make_quiz
 
@@ -52,3 +53,22 @@ def test_a_draft_quiz_previews(client, editor):
     quiz = make_quiz(course=course, questions=[QUESTION_SPECS["single"]])
     body = preview(client, quiz, title="Bài kiểm tra cuối khoá (nháp)")
     assert "Bài kiểm tra cuối khoá (nháp)" in body and "Dịch vụ công" in body
+
+
+def test_a_draft_module_previews_with_its_lessons_instead_of_redirecting(client, editor):
+    course = make_course("Ký số từ xa", modules=1, lessons_per_module=2)
+    module = ModulePage.objects.child_of(course).get()
+    body = preview(client, module, title="Chương 1 (nháp): chuẩn bị", summary="Tóm tắt bản nháp")
+    assert "Chương 1 (nháp): chuẩn bị" in body and "Tóm tắt bản nháp" in body
+    assert "Ký số từ xa" in body  # the course's breadcrumb
+    assert "Bài 1.1: Ký số từ xa" in body and "Bài 1.2: Ký số từ xa" in body
+
+
+def test_a_new_module_previews_before_it_is_saved(client, editor):
+    course = make_course("Ký số từ xa", modules=1, lessons_per_module=1)
+    path = reverse("wagtailadmin_pages:preview_on_add", args=["courses", "modulepage", course.pk])
+    answer = client.post(path, data={"title": "Chương mới", "slug": "", "summary": ""})
+    assert answer.json() == {"is_valid": True, "is_available": True}
+    body = client.get(path).content.decode()
+    assert "Chương mới" in body and "Ký số từ xa" in body
+    assert "Chương này chưa có bài học nào được xuất bản." in body

@@ -1,0 +1,60 @@
+"""The admin form every page type uses: readable ASCII slugs from Vietnamese titles."""
+
+import re
+
+from django import forms
+from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from lms.text import slugify_vi
+
+ASCII_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def title_slugs(title: str) -> set[str]:
+    """The slugs a browser or Django may have filled in from ``title`` by itself: Django's and
+    Wagtail's ``slugify`` (ASCII drops "đ": "ong-thap"; Unicode keeps the marks: "đồng-tháp") and
+    the admin's JavaScript transliteration ("đ" → "d" or "dj")."""
+    djed = title.replace("đ", "dj").replace("Đ", "Dj")
+    return {slugify(title), slugify(title, allow_unicode=True), slugify_vi(djed), slugify_vi(title)} - {""}
+
+
+class VietnameseSlugPageForm(WagtailAdminPageForm):
+    """Readable ASCII slugs from Vietnamese titles: "Đồng Tháp" → ``dong-thap``.
+
+    A slug left empty or filled in from the title (by Wagtail's script or Django's ``slugify``)
+    becomes ``slugify_vi(title)`` before Wagtail checks that it is unique among the siblings. A slug
+    the editor typed must be lower-case ASCII letters, digits and hyphens. The slug sits on the
+    Promote tab, which an editor rarely opens: its errors are repeated under the title.
+    """
+
+    invalid_slug_message = gettext_lazy(
+        "Đường dẫn chỉ được gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ “%(suggestion)s”."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].validators = []  # checked in clean(), with the title at hand
+
+    def clean(self):
+        title = self.cleaned_data.get("title") or ""
+        slug = (self.cleaned_data.get("slug") or "").strip()
+        if slug.isascii():
+            slug = slug.lower()  # "Hop-An-Toan" is what the editor meant by "hop-an-toan"
+            self.cleaned_data["slug"] = slug
+        if "slug" in self.fields and title:
+            if not slug or slug in title_slugs(title):
+                self.cleaned_data["slug"] = slugify_vi(title)
+            elif not ASCII_SLUG.fullmatch(slug):
+                suggestion = slugify_vi(slug) or slugify_vi(title)
+                self.add_error("slug", forms.ValidationError(self.invalid_slug_message % {"suggestion": suggestion}))
+        return super().clean()
+
+    def _post_clean(self):
+        super()._post_clean()  # the page model's own checks, e.g. a sibling's slug on edit
+        if "slug" in self.errors and "title" in self.fields:
+            for message in self.errors["slug"]:
+                self.add_error("title", gettext("Đường dẫn của trang: %(message)s") % {"message": message})
