@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from lms.accounts.personal_data import Field, register_section
 
 from .models import Attempt, AttemptAnswer, AttemptState, QuizOverride
+from .scores import score_display
 
 QUIZ = {"quiz": _("Bài kiểm tra"), "cycle": _("Đợt học")}
 
@@ -75,7 +76,7 @@ def register() -> None:
             "state": Field(_("Trạng thái"), dict(AttemptState.choices)),
             "started_at": _("Bắt đầu lúc"),
             "submitted_at": _("Nộp bài lúc"),
-            "score_pct": _("Điểm (%)"),
+            "score_pct": Field(_("Điểm (%)"), score_display),
             "passed": _("Đạt"),
         },
     )

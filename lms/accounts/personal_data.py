@@ -123,10 +123,10 @@ def _readable(value, field: Field) -> str:
         return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if callable(field.choices):  # a field with its own way of reading (a score, a code)
+        return str(field.choices(value))
     if isinstance(value, Decimal | float):
         return formats.number_format(value, use_l10n=True)
-    if callable(field.choices):
-        return str(field.choices(value))
     if field.choices is not None:
         return str(field.choices.get(value, value))
     return str(value)

@@ -215,3 +215,22 @@ def test_json_export_keeps_keys_beside_labels_in_local_time(client, joined_at_mi
         for row in section["rows"]:
             for value in row.values():
                 assert not (isinstance(value, str) and UTC_STAMP.search(value)), (key, value)
+
+
+def test_my_data_shows_scores_as_everywhere_else(client, full_learner):
+    """A score reads as on the review page (one decimal, cut), not as stored (66.67)."""
+    from decimal import Decimal
+
+    from quizzes.models import Attempt, AttemptState
+    from tests.factories import QUESTION_SPECS, make_course, make_quiz
+
+    quiz = make_quiz(course=make_course("Ký số", modules=1, lessons_per_module=1), questions=[QUESTION_SPECS["single"]])
+    from courses.services import enrollment_create
+    from quizzes.services import attempt_start
+
+    enrollment_create(user=full_learner, course=quiz.get_parent().get_parent().specific)
+    attempt = attempt_start(user=full_learner, quiz=quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(state=AttemptState.GRADED, score_pct=Decimal("66.67"), passed=False)
+    client.force_login(full_learner)
+    page = client.get("/accounts/my-data/").content.decode()
+    assert "66,6" in page and "66,67" not in page
