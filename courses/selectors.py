@@ -321,12 +321,14 @@ def dashboard_for(*, user) -> Dashboard:
         Enrollment.objects.filter(user=user)
         .exclude(status=EnrollmentStatus.WITHDRAWN)
         .select_related("course", "last_lesson", "assignment")
+        .defer("last_lesson__body")  # a lesson's content is not shown here; it is the heaviest column
         .order_by("-last_activity_at", "-started_at"),
         today=timezone.localdate(),
     )
     recent = list(
         LessonProgress.objects.filter(enrollment__user=user, last_viewed_at__isnull=False)
         .select_related("lesson", "enrollment__course")
+        .defer("lesson__body")
         .order_by("-last_viewed_at")[:5]
     )
     open_ = [e for e in enrollments if e.completed_at is None]
