@@ -133,6 +133,12 @@ class Report:
     certificates_issued: int = 0
     counted_at: object = None  # when the aggregates were counted
     counted_earlier: bool = False  # kept from an earlier count (a province-sized scope)
+    top: OrgUnit | None = None  # the unit the report is about (None: a scope of several units)
+    own_targets: dict = field(default_factory=dict)  # targets set on the units shown and above, by path
+
+    def own_target(self, unit: OrgUnit | None) -> int | None:
+        """The target set on ``unit`` itself (not inherited), if any."""
+        return self.own_targets.get(unit.path) if unit is not None else None
 
     def units_listed(self, *, include_retired: bool = False) -> list[tuple[OrgUnit, Figures]]:
         """The unit rows a reader wants: units in force on the report's day, plus retired units
@@ -273,7 +279,8 @@ def coordination_report(
     learners_by_prefix, tallies_by_prefix = snapshot.learners_by_prefix, snapshot.tallies_by_prefix
     totals = snapshot.totals
 
-    targets = completion_targets([top, *groups])
+    own_targets: dict[str, int] = {}
+    targets = completion_targets([top, *groups], own=own_targets)
     top_target = targets.get(top.pk) if top is not None else None
     default_target = top_target or settings.COORDINATION_TARGET_PCT
 
@@ -320,6 +327,8 @@ def coordination_report(
         certificates_issued=snapshot.certificates_issued,
         counted_at=snapshot.computed_at,
         counted_earlier=snapshot.kept,
+        top=top if top is not None else (groups[0] if len(groups) == 1 else None),
+        own_targets=own_targets,
     )
 
 
@@ -338,12 +347,16 @@ def pending_count_with_list_count(*, viewer, learners) -> int:
     return Membership.objects.filter(pending).count()
 
 
-def completion_targets(units) -> dict[int, int]:
+def completion_targets(units, *, own: dict[str, int] | None = None) -> dict[int, int]:
     """The completion target (%) of each unit: its own, else the nearest unit above it that has
-    one, else ``COORDINATION_TARGET_PCT`` — one query for any number of units."""
+    one, else ``COORDINATION_TARGET_PCT`` — one query for any number of units. ``own`` (a dict)
+    receives the targets set on the units and those above them, by path."""
     units = [unit for unit in units if unit is not None]
     prefixes = {unit.path[:end] for unit in units for end in range(STEP, len(unit.path) + 1, STEP)}
-    own = dict(UnitTarget.objects.filter(unit__path__in=prefixes).values_list("unit__path", "target_pct"))
+    found_own = dict(UnitTarget.objects.filter(unit__path__in=prefixes).values_list("unit__path", "target_pct"))
+    if own is not None:
+        own.update(found_own)
+    own = found_own
     targets = {}
     for unit in units:
         found = settings.COORDINATION_TARGET_PCT
@@ -353,21 +366,6 @@ def completion_targets(units) -> dict[int, int]:
                 break
         targets[unit.pk] = found
     return targets
-
-
-def report_top_unit(report: Report, unit: OrgUnit | None) -> OrgUnit | None:
-    """The unit a dashboard is about: the one drilled into, else the scope's one top unit (the unit
-    whose target the headline figures use); None for a scope of several units."""
-    if unit is not None:
-        return unit
-    return report.direct[0] if report.direct else _single_root(report)
-
-
-def _single_root(report: Report) -> OrgUnit | None:
-    paths = {group.path[:-STEP] for group, _figures in report.units}
-    if len(paths) == 1:
-        return OrgUnit.objects.filter(path=paths.pop()).first()
-    return None
 
 
 def unit_breadcrumbs(*, viewer, unit: OrgUnit | None) -> list[OrgUnit]:

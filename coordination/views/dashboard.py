@@ -21,14 +21,12 @@ from lms.orgunits.models import OrgUnit
 from lms.orgunits.selectors import scope_roots, subtree_filter
 from quizzes.models import Attempt
 
-from ..models import UnitTarget
 from ..selectors import (
     STATUS_LABELS,
     LearnerFilters,
     coordination_report,
     learners_filtered,
     pending_count_with_list_count,
-    report_top_unit,
     unit_breadcrumbs,
 )
 from ..services import TargetError, membership_transfer_and_assign, unit_target_set
@@ -56,7 +54,7 @@ def dashboard(request):
     learners = Paginator(rows, 100).get_page(request.GET.get("p"))
     report.load_facts(list(learners.object_list))
     include_retired = request.GET.get("retired") == "1"
-    top = report_top_unit(report, unit)
+    top = unit or report.top
     context = {
         "report": report,
         "unit": unit,
@@ -76,8 +74,7 @@ def dashboard(request):
         "course_id": _int(request.GET.get("course")),
         "pager_query": _pager_query(request.GET),
         "target": report.figures.target,
-        "target_own": UnitTarget.objects.filter(unit=top).first() if top else None,
-        "target_form_min": 1,
+        "target_own": report.own_target(top),
     }
     return render(request, "coordination/dashboard.html", context)
 
