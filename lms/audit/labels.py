@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "orgunits.import": _("Nhập danh mục đơn vị"),
     "quiz.override": _("Ngoại lệ bài kiểm tra"),
     "quiz.regrade": _("Chấm lại câu hỏi"),
+    "unit_target.set": _("Đặt chỉ tiêu hoàn thành của đơn vị"),
 }
 
 FIELD_LABELS = {
