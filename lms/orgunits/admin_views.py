@@ -28,7 +28,17 @@ from .selectors import (
 from .services import OrgUnitError, org_unit_add, org_unit_merge, org_unit_rename
 
 
-class OrgUnitTreeView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class _UnitScreenMixin(WagtailAdminTemplateMixin):
+    """Breadcrumbs Home › Đơn vị › this screen, so the header names the screen (not "Trang Chủ")."""
+
+    def get_breadcrumbs_items(self):
+        items = list(self.breadcrumbs_items)
+        if self.request.resolver_match.url_name != "lms_org_units":
+            items.append({"url": reverse("lms_org_units"), "label": _("Đơn vị")})
+        return [*items, {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()}]
+
+
+class OrgUnitTreeView(AdministratorRequiredMixin, _UnitScreenMixin, TemplateView):
     template_name = "orgunits/admin/tree.html"
     page_title = gettext_lazy("Đơn vị")
     header_icon = "site"
@@ -52,7 +62,7 @@ class _UnitMixin:
         return unit
 
 
-class OrgUnitCreateView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class OrgUnitCreateView(AdministratorRequiredMixin, _UnitScreenMixin, TemplateView):
     """A new unit under ``?parent=<id>`` (a top-level unit without one)."""
 
     template_name = "orgunits/admin/create.html"
@@ -90,7 +100,7 @@ class OrgUnitCreateView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, T
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class OrgUnitDetailView(_UnitMixin, AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class OrgUnitDetailView(_UnitMixin, AdministratorRequiredMixin, _UnitScreenMixin, TemplateView):
     """One unit: its dates, successor and names over time; rename it or merge it into another."""
 
     template_name = "orgunits/admin/detail.html"
@@ -164,7 +174,7 @@ class OrgUnitDetailView(_UnitMixin, AdministratorRequiredMixin, WagtailAdminTemp
         return redirect("lms_org_unit", unit_id=self.unit.pk)
 
 
-class OrgUnitImportView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class OrgUnitImportView(AdministratorRequiredMixin, _UnitScreenMixin, TemplateView):
     """Upload a units file: every bad row is listed at once and nothing is imported, or all of it is."""
 
     template_name = "orgunits/admin/import.html"

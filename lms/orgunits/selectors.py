@@ -251,4 +251,7 @@ def org_unit_name_on(*, unit: OrgUnit, day: date) -> str:
 
 
 def org_unit_members_current(*, unit: OrgUnit) -> int:
-    return Membership.objects.filter(unit=unit, end__isnull=True, confirmed_at__isnull=False).count()
+    """Current confirmed members of active accounts (as counted in ``org_unit_tree``)."""
+    return Membership.objects.filter(
+        unit=unit, end__isnull=True, confirmed_at__isnull=False, user__is_active=True
+    ).count()
