@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,6 +118,7 @@ class OrgUnitDetailView(_UnitMixin, AdministratorRequiredMixin, _UnitScreenMixin
         unit = self.unit
         context.update(
             unit=unit,
+            is_current=unit.is_valid_on(timezone.localdate()),
             parent=unit.get_parent(),
             members=org_unit_members_current(unit=unit),
             renames=org_unit_renames(unit=unit),
