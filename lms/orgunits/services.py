@@ -240,6 +240,9 @@ def org_unit_merge(*, actor, unit: OrgUnit, successor: OrgUnit, on: date, reason
         batch_size=1000,
     )
     outcome.memberships = len(confirmed)
+    Membership.objects.filter(  # a declaration of the successor is now moot for those moved there
+        user_id__in=[m.user_id for m in confirmed], unit=successor, end__isnull=True, confirmed_at__isnull=True
+    ).delete()
     already_there = set(
         Membership.objects.filter(
             user_id__in=[m.user_id for m in current if m.confirmed_at is None],

@@ -153,3 +153,24 @@ def test_an_oversized_upload_is_refused_by_the_upload_limits(settings):
     result = org_units_import_csv(actor=SYSTEM, data=(CLEAN * 3).encode())
     assert not result.ok and result.errors[0].row == 0
     assert not OrgUnit.objects.exists()
+
+
+def test_an_xlsx_file_imports_like_a_csv_dates_and_text_codes_included():
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from lms.orgunits.importing import org_units_import_file
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name", "kind", "parent_code", "valid_from", "valid_to"])
+    sheet.append(["24", "Tỉnh Bắc Ninh", "province", None, datetime(1997, 1, 1), None])
+    sheet.append(["00004", "Phường Ba Đình", "commune", "24", "01/07/2025", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = org_units_import_file(actor=SYSTEM, filename="don-vi.xlsx", data_or_file=buffer.getvalue())
+    assert result.ok, result.errors
+    assert OrgUnit.objects.get(code="24").valid_from == date(1997, 1, 1)
+    assert OrgUnit.objects.get(code="00004").get_parent().code == "24"

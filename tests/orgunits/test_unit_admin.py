@@ -115,6 +115,7 @@ def test_a_merge_moves_memberships_as_dated_records_and_moves_scopes_in_one_audi
     Membership.objects.filter(user__in=learners).update(confirmed_at=confirmed_then)
     declared = UserFactory()
     membership_declare(user=declared, unit=old)
+    membership_declare(user=learners[0], unit=successor)  # moot once the merge moves them there
     coordinator = UserFactory()
     coordinator_scope_grant(actor=admin, user=coordinator, unit=old)
     on = timezone.localdate()
@@ -129,6 +130,7 @@ def test_a_merge_moves_memberships_as_dated_records_and_moves_scopes_in_one_audi
         current = Membership.objects.get(user=learner, end__isnull=True)
         assert (current.unit, current.start, current.confirmed_at) == (successor, on, closed.confirmed_at)
     assert Membership.objects.get(user=declared).unit == successor
+    assert not Membership.objects.filter(user=learners[0], confirmed_at__isnull=True).exists()
     assert list(CoordinatorScope.objects.filter(user=coordinator).values_list("unit", flat=True)) == [successor.pk]
     # A report of a day before the merge still counts the learners in the old unit.
     before = members_in_scope(viewer=admin, as_of=on - timedelta(days=1)).filter(unit=old)
