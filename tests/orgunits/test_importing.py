@@ -1,13 +1,15 @@
+import io
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from openpyxl import Workbook
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import SYSTEM
-from lms.orgunits.importing import org_units_import_csv
+from lms.orgunits.importing import org_units_import_csv, org_units_import_file
 from lms.orgunits.models import OrgUnit
 from lms.orgunits.selectors import org_unit_by_code
 
@@ -156,13 +158,6 @@ def test_an_oversized_upload_is_refused_by_the_upload_limits(settings):
 
 
 def test_an_xlsx_file_imports_like_a_csv_dates_and_text_codes_included():
-    import io
-    from datetime import datetime
-
-    from openpyxl import Workbook
-
-    from lms.orgunits.importing import org_units_import_file
-
     book = Workbook()
     sheet = book.active
     sheet.append(["code", "name", "kind", "parent_code", "valid_from", "valid_to"])

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from lms.orgunits.selectors import (
 from lms.orgunits.services import (
     OrgUnitError,
     coordinator_scope_grant,
+    invitations_create,
     membership_declare,
     membership_transfer,
     org_unit_add,
@@ -142,8 +144,6 @@ def test_a_merge_moves_memberships_as_dated_records_and_moves_scopes_in_one_audi
 
 
 def test_a_merge_moves_open_invitations(admin, tree):
-    from lms.orgunits.services import invitations_create
-
     person = UserFactory()
     invitations_create(actor=admin, people=[(person, tree["commune_a"])])
     org_unit_merge(actor=admin, unit=tree["commune_a"], successor=tree["commune_b"], on=timezone.localdate())
@@ -239,8 +239,6 @@ def test_only_administrators_open_the_unit_screens(client, admin, tree):
 
 
 def test_the_import_screen_lists_every_bad_row_at_once_and_imports_nothing(client, admin, tree):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     data = (
         "code,name,kind,parent_code,valid_from,valid_to\n"
         "40,Tỉnh Thử,province,,01/01/2026,\n"
