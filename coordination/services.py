@@ -20,7 +20,7 @@ def membership_confirm_and_assign(*, actor, membership: Membership) -> int:
     if not unit_in_scope(viewer=actor, unit=membership.unit):
         raise PermissionDenied
     membership_confirm(actor=actor, membership=membership)
-    return assignments_apply_for_user(user=membership.user)
+    return assignments_apply_for_user(actor=actor, user=membership.user)
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def membership_transfer_and_assign(*, actor, user, unit, on=None) -> int:
     if not (user_in_scope(viewer=actor, user=user) and unit_in_scope(viewer=actor, unit=unit)):
         raise PermissionDenied
     membership_transfer(actor=actor, user=user, unit=unit, on=on)
-    return assignments_apply_for_user(user=user)
+    return assignments_apply_for_user(actor=actor, user=user)
 
 
 class TargetError(ValueError):
