@@ -22,7 +22,7 @@ from certificates.models import Certificate, CertificateStatus
 from lms.jobs.registry import register_job_kind
 from lms.jobs.services import JobError, job_create
 from lms.orgunits.models import OrgUnit
-from lms.orgunits.selectors import members_in_scope, scope_roots, unit_in_scope
+from lms.orgunits.selectors import members_in_scope, unit_in_scope
 from lms.tabular import csv_rows, xlsx_sheet_write
 from lms.text import normalize_nfc, slugify_vi
 
@@ -61,11 +61,16 @@ EXPORT_TITLES = {
 BACK = gettext_lazy("Về trang điều phối")
 
 
-def export_queue(*, actor, kind: str, unit: OrgUnit | None, as_of: date | None, course_id: int | None):
-    """Queue one download for the actor's scope (or one unit of it), as of a past day if given."""
+def export_queue(
+    *, actor, kind: str, unit: OrgUnit | None, as_of: date | None, course_id: int | None, number: str = ""
+):
+    """Queue one download for the actor's scope (or one unit of it), as of a past day if given; the
+    report takes its document number when the clerk already has one."""
     if kind not in EXPORT_TITLES:
         raise ValueError(kind)
     params = {"unit": unit.pk if unit else None, "as_of": as_of.isoformat() if as_of else None, "course": course_id}
+    if number:
+        params["number"] = number
     title = str(EXPORT_TITLES[kind])
     if unit is not None:
         title += f" — {unit.name}"
@@ -220,27 +225,24 @@ def courses_csv_run(job, run) -> dict:
 
 
 def report_pdf_run(job, run) -> dict:
-    """A printable "Báo cáo" in the Decree 30/2020 layout summarising completion by unit."""
-    from certificates.rendering import decree30_date, pdf_from_html  # noqa: PLC0415 — the PDF stack loads in workers only
+    """The Decree-30 "Báo cáo" of the owner's scope (``coordination.report_document``), as a PDF an
+    official can send: the letterhead and signature block of the issuing unit, never the downloader's."""
+    from certificates.rendering import pdf_from_html  # noqa: PLC0415 — the PDF stack loads in workers only
+
+    from .report_document import report_document  # noqa: PLC0415 — it loads the PDF stack (workers only)
 
     report, unit, as_of = _report_for(job)
-    roots = scope_roots(viewer=job.owner)
-    agency = unit or (roots[0] if roots else None)
-    parent = agency.get_parent() if agency is not None else None
-    province = agency.get_root() if agency is not None else None
-    context = {
-        "report": report,
-        "as_of": as_of,
-        "agency_name": agency.name if agency else "",
-        "agency_code": (agency.code.split(".")[-1] if agency else "").upper(),
-        "parent_name": (parent.name if parent else "Ủy ban nhân dân"),
-        "place": (province.name.replace("Tỉnh ", "").split(" (")[0] if province else ""),
-        "date_text": decree30_date(timezone.localdate()),
-        "recipient": parent.name if parent else "Ủy ban nhân dân tỉnh",
-        "signer_title": job.owner.get_position_display() or "Người lập báo cáo",
-        "signer_name": job.owner.full_name,
-    }
-    pdf = pdf_from_html(normalize_nfc(render_to_string("coordination/pdf/report.html", context)))
+    document = report_document(
+        viewer=job.owner,
+        report=report,
+        unit=unit,
+        as_of=as_of,
+        course_id=job.params.get("course"),
+        number=job.params.get("number") or "",
+    )
+    if document is None:
+        raise JobError(_("Bạn chưa được giao phạm vi điều phối nào."))
+    pdf = pdf_from_html(normalize_nfc(render_to_string("coordination/pdf/report.html", {"doc": document})))
     run.store_file(pdf, name=f"bao-cao-boi-duong-ky-nang-so-{_stamp(as_of)}.pdf", content_type="application/pdf")
     return {"units": len(report.units)}
 

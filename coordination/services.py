@@ -1,12 +1,15 @@
-"""Coordinator actions that span layers: confirm a learner's unit, then apply assignments."""
+"""Coordinator actions that span layers (confirm a learner's unit, then apply assignments) and the
+report letterhead's configuration."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from courses.assignments import assignments_apply_for_user
-from lms.orgunits.models import Membership
+from lms.orgunits.models import Membership, OrgUnit
 from lms.orgunits.selectors import unit_in_scope, user_in_scope
 from lms.orgunits.services import membership_confirm, membership_transfer
+
+from .models import ReportLetterhead
 
 
 @transaction.atomic
@@ -27,3 +30,15 @@ def membership_transfer_and_assign(*, actor, user, unit, on=None) -> int:
         raise PermissionDenied
     membership_transfer(actor=actor, user=user, unit=unit, on=on)
     return assignments_apply_for_user(user=user)
+
+
+@transaction.atomic
+def report_letterhead_save(*, unit: OrgUnit, **fields) -> ReportLetterhead:
+    """Create or update the unit's report letterhead (validated; blank fields fall back to defaults
+    derived from the unit, see ``coordination.letterhead``)."""
+    letterhead = ReportLetterhead.objects.filter(unit=unit).first() or ReportLetterhead(unit=unit)
+    for name, value in fields.items():
+        setattr(letterhead, name, value)
+    letterhead.full_clean()
+    letterhead.save()
+    return letterhead

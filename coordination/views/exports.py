@@ -1,9 +1,12 @@
 """Downloads: a POST queues the job (the request does constant work); the job page shows its
 progress and the owner downloads the file there."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..exports import (
@@ -27,6 +30,14 @@ EXPORTS = {
 }
 
 
+def _document_number(request) -> str:
+    """The report's number when the clerk already has it (digits), else blank for them to write."""
+    number = request.POST.get("number", "").strip()
+    if number and not re.fullmatch(r"[0-9]{1,6}", number):
+        raise InvalidParameter(_("Số văn bản chỉ gồm chữ số, ví dụ 15; để trống nếu văn thư sẽ ghi số."))
+    return number
+
+
 @require_POST
 @login_required
 def export_start(request):
@@ -38,9 +49,15 @@ def export_start(request):
     unit = _unit_in_scope(request, request.POST.get("unit"))
     try:
         as_of = _as_of(request)
+        number = _document_number(request) if kind == REPORT_PDF else ""
     except InvalidParameter as error:
         return bad_parameter(request, error)
     job = export_queue(
-        actor=request.user, kind=kind, unit=unit, as_of=as_of, course_id=_int(request.POST.get("course"))
+        actor=request.user,
+        kind=kind,
+        unit=unit,
+        as_of=as_of,
+        course_id=_int(request.POST.get("course")),
+        number=number,
     )
     return redirect("job_detail", job_id=job.pk)
