@@ -136,8 +136,8 @@ class ReportLetterhead(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
-        verbose_name = _("mẫu đầu văn bản báo cáo")
-        verbose_name_plural = _("mẫu đầu văn bản báo cáo")
+        verbose_name = _("đầu văn bản báo cáo")
+        verbose_name_plural = _("đầu văn bản báo cáo")
 
     def __str__(self) -> str:
         return f"{self.unit.name} — BC-{self.abbreviation}"
