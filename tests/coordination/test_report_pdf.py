@@ -351,3 +351,10 @@ def test_number_given_when_asked(client, province_world, tmp_path):
     path.write_bytes(job_file(job))
     assert "Số: 15/BC-SNV" in _layout(path)
     assert ReportLetterhead.objects.count() == 2
+
+
+def test_a_bad_number_is_refused_with_a_reason(client, province_world):
+    client.force_login(province_world["coordinators"]["agency"])
+    assert 'name="number"' in client.get("/coordinate/").content.decode()
+    response = client.post("/coordinate/exports/", {"export": "report_pdf", "number": "15/BC"})
+    assert response.status_code == 400 and "chỉ gồm chữ số" in response.content.decode()
