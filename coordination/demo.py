@@ -52,6 +52,14 @@ DEMO_LETTERHEADS = {
         "signer_name": "Trần Thị Thu Hà",
         "recipients": "UBND tỉnh (để báo cáo);\nGiám đốc Sở (để báo cáo);\nLưu: VT, CCVC.",
     },
+    "24.VP": {
+        "abbreviation": "VP",
+        "issuer_name": "VĂN PHÒNG",
+        "signing_mode": SigningMode.KT,
+        "head_title": "CHÁNH VĂN PHÒNG",
+        "signer_title": "PHÓ CHÁNH VĂN PHÒNG",
+        "signer_name": "Đỗ Minh Tuấn",
+    },
     "24.SKHCN": {
         "abbreviation": "SKHCN",
         "signing_mode": SigningMode.Q,

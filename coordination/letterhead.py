@@ -43,6 +43,8 @@ HEAD_TITLES = (
     ("Sở", "GIÁM ĐỐC"),
 )
 SMALL_WORDS = {"và", "của", "các"}
+HEADER_LINE_CHARS = 22  # what fits the issuer's column (42 % of the text width) in 13 pt bold capitals
+DASHES = {"-", "–", "—"}
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,19 @@ def _default_issuer(unit: OrgUnit) -> list[str]:
     return [upper_vi(plain_name(unit.name))]
 
 
+def header_lines(line: str, limit: int = HEADER_LINE_CHARS) -> list[str]:
+    """A header line too long for its column, split into balanced lines at a word ("SỞ KHOA HỌC" /
+    "VÀ CÔNG NGHỆ") — never after a dash or before a lone word, as a typist would break it."""
+    committee = upper_vi(COMMITTEE)
+    words = line.replace(committee, committee.replace(" ", "\u00a0")).split(" ")  # the body's name stays whole
+    if len(line) <= limit or len(words) < 2:
+        return [line]
+    candidates = [i for i in range(1, len(words)) if words[i - 1] not in DASHES]
+    best = min(candidates, key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    head, tail = (" ".join(part).replace("\u00a0", " ") for part in (words[:best], words[best:]))
+    return [*header_lines(head, limit), *header_lines(tail, limit)]
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in normalize_nfc(text).splitlines() if line.strip()]
 
@@ -172,6 +187,8 @@ def report_letterhead(*, unit: OrgUnit) -> Letterhead:
     abbreviation = config.abbreviation or default_abbreviation(unit)
     authority = [upper_vi(config.authority_name)] if config.authority_name.strip() else _default_authority(unit)
     issuer = [upper_vi(line) for line in _lines(config.issuer_name)] or _default_issuer(unit)
+    authority = [part for line in authority for part in header_lines(line)]
+    issuer = [part for line in issuer for part in header_lines(line)]
     mode = config.signing_mode or (SigningMode.TM if committee else SigningMode.HEAD)
     head_title = upper_vi(config.head_title.strip()) or _default_head_title(unit)
     signer_title = [upper_vi(line) for line in _lines(config.signer_title)]

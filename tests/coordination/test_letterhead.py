@@ -4,7 +4,7 @@ configuration wins field by field."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from coordination.letterhead import place_name, report_letterhead
+from coordination.letterhead import header_lines, place_name, report_letterhead
 from coordination.models import ReportLetterhead, SigningMode
 from coordination.services import report_letterhead_save
 from lms.orgunits.models import OrgUnit, UnitKind
@@ -60,12 +60,19 @@ def test_the_province_committee_has_no_governing_body_line(units):
 
 def test_a_division_and_a_school_sit_under_their_parent(units):
     division = report_letterhead(unit=units["division"])
-    assert division.authority_lines == ["SỞ NỘI VỤ"] and division.issuer_lines == ["PHÒNG CẢI CÁCH HÀNH CHÍNH"]
+    assert division.authority_lines == ["SỞ NỘI VỤ"] and division.issuer_lines == ["PHÒNG CẢI CÁCH", "HÀNH CHÍNH"]
     assert division.signature_lines == ["TRƯỞNG PHÒNG"] and division.place == "Bắc Ninh"
     assert division.abbreviation == "CCHC"
     school = report_letterhead(unit=units["school"])
     assert school.authority_lines == ["UBND XÃ TIÊN DU"] and school.place == "Tiên Du"
     assert school.signature_lines == ["HIỆU TRƯỞNG"]
+
+
+def test_long_header_lines_break_where_a_typist_would():
+    assert header_lines("SỞ KHOA HỌC VÀ CÔNG NGHỆ") == ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"]
+    assert header_lines("PHÒNG CÔNG CHỨC – VIÊN CHỨC") == ["PHÒNG CÔNG CHỨC", "– VIÊN CHỨC"]
+    assert header_lines("VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH") == ["VĂN PHÒNG", "ỦY BAN NHÂN DÂN TỈNH"]
+    assert header_lines("UBND TỈNH BẮC NINH") == ["UBND TỈNH BẮC NINH"]
 
 
 def test_place_names_follow_the_decree():
