@@ -48,6 +48,7 @@ LEARNERS_XLSX = "coordination.export_learners_xlsx"
 UNITS_CSV = "coordination.export_units_csv"
 COURSES_CSV = "coordination.export_courses_csv"
 REPORT_PDF = "coordination.report_pdf"
+REPORT_DOCX = "coordination.report_docx"
 CERTIFICATES_ZIP = "coordination.certificates_zip"
 
 EXPORT_TITLES = {
@@ -56,6 +57,7 @@ EXPORT_TITLES = {
     UNITS_CSV: gettext_lazy("Bảng theo đơn vị (CSV)"),
     COURSES_CSV: gettext_lazy("Bảng theo khoá học (CSV)"),
     REPORT_PDF: gettext_lazy("Báo cáo kết quả bồi dưỡng (PDF)"),
+    REPORT_DOCX: gettext_lazy("Báo cáo kết quả bồi dưỡng (Word, để chỉnh sửa)"),
     CERTIFICATES_ZIP: gettext_lazy("Chứng chỉ đã cấp (zip)"),
 }
 BACK = gettext_lazy("Về trang điều phối")
@@ -224,11 +226,8 @@ def courses_csv_run(job, run) -> dict:
 # --- The Decree-30 report -----------------------------------------------------------------------------
 
 
-def report_pdf_run(job, run) -> dict:
-    """The Decree-30 "Báo cáo" of the owner's scope (``coordination.report_document``), as a PDF an
-    official can send: the letterhead and signature block of the issuing unit, never the downloader's."""
-    from certificates.rendering import pdf_from_html  # noqa: PLC0415 — the PDF stack loads in workers only
-
+def _report_document(job):
+    """The job's report as a document (``coordination.report_document``); the PDF stack loads here."""
     from .report_document import report_document  # noqa: PLC0415 — it loads the PDF stack (workers only)
 
     report, unit, as_of = _report_for(job)
@@ -242,8 +241,33 @@ def report_pdf_run(job, run) -> dict:
     )
     if document is None:
         raise JobError(_("Bạn chưa được giao phạm vi điều phối nào."))
+    return report, document, as_of
+
+
+def report_pdf_run(job, run) -> dict:
+    """The Decree-30 "Báo cáo" of the owner's scope as a PDF an official can send: the letterhead and
+    signature block of the issuing unit, never the downloader's."""
+    from certificates.rendering import pdf_from_html  # noqa: PLC0415 — the PDF stack loads in workers only
+
+    report, document, as_of = _report_document(job)
     pdf = pdf_from_html(normalize_nfc(render_to_string("coordination/pdf/report.html", {"doc": document})))
     run.store_file(pdf, name=f"bao-cao-boi-duong-ky-nang-so-{_stamp(as_of)}.pdf", content_type="application/pdf")
+    return {"units": len(report.units)}
+
+
+def report_docx_run(job, run) -> dict:
+    """The same report as an editable Word document, for the clerk to number, edit and print."""
+    from .report_docx import report_docx_write  # noqa: PLC0415 — python-docx loads in workers only
+
+    report, document, as_of = _report_document(job)
+    with tempfile.TemporaryFile() as handle:
+        report_docx_write(document, handle)
+        handle.seek(0)
+        run.store_file(
+            File(handle),
+            name=f"bao-cao-boi-duong-ky-nang-so-{_stamp(as_of)}.docx",
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
     return {"units": len(report.units)}
 
 
@@ -286,4 +310,5 @@ def register() -> None:
     register_job_kind(UNITS_CSV, units_csv_run)
     register_job_kind(COURSES_CSV, courses_csv_run)
     register_job_kind(REPORT_PDF, report_pdf_run)
+    register_job_kind(REPORT_DOCX, report_docx_run)
     register_job_kind(CERTIFICATES_ZIP, certificates_zip_run)

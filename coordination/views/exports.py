@@ -14,6 +14,7 @@ from ..exports import (
     COURSES_CSV,
     LEARNERS_CSV,
     LEARNERS_XLSX,
+    REPORT_DOCX,
     REPORT_PDF,
     UNITS_CSV,
     export_queue,
@@ -26,6 +27,7 @@ EXPORTS = {
     "units_csv": UNITS_CSV,
     "courses_csv": COURSES_CSV,
     "report_pdf": REPORT_PDF,
+    "report_docx": REPORT_DOCX,
     "certificates_zip": CERTIFICATES_ZIP,
 }
 
@@ -49,7 +51,7 @@ def export_start(request):
     unit = _unit_in_scope(request, request.POST.get("unit"))
     try:
         as_of = _as_of(request)
-        number = _document_number(request) if kind == REPORT_PDF else ""
+        number = _document_number(request) if kind in (REPORT_PDF, REPORT_DOCX) else ""
     except InvalidParameter as error:
         return bad_parameter(request, error)
     job = export_queue(
