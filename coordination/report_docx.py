@@ -64,7 +64,10 @@ def _first_cell_paragraph(cell):
 
 
 def _widths(table, widths_mm) -> None:
+    """Column widths in the grid (what LibreOffice reads) and in every cell (what Word reads)."""
     table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(width)
