@@ -175,3 +175,17 @@ def test_coordinators_cannot_change_letterheads(client, units):
     coordinator = UserFactory()
     client.force_login(coordinator)
     assert client.get("/admin/report_letterheads/").status_code in (302, 403)
+
+
+def test_the_demo_units_have_their_letterheads_once():
+    from coordination.demo import demo_report_letterheads_load
+    from lms.orgunits.demo import demo_units_load
+
+    demo_units_load()
+    assert demo_report_letterheads_load() == 5
+    assert demo_report_letterheads_load() == 0  # idempotent: an administrator's later edits stay
+    province = report_letterhead(unit=OrgUnit.objects.get(code="24"))
+    assert province.issuer_lines == ["ỦY BAN NHÂN DÂN", "TỈNH BẮC NINH"] and province.place == "Bắc Ninh"
+    assert report_letterhead(unit=OrgUnit.objects.get(code="24.SKHCN")).signature_lines == ["Q. GIÁM ĐỐC"]
+    commune = report_letterhead(unit=OrgUnit.objects.get(code="09325"))
+    assert commune.signature_lines == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] and commune.signer_name == "Lê Văn Hùng"
