@@ -36,6 +36,7 @@ TABLE_HEADER = [
     "Tỷ lệ (%)",
     "Quá hạn",
 ]
+TABLE_WIDTHS_PCT = [6, 28, 11, 10, 11, 13, 10, 11]  # on A4: no header label needs a third line
 PLANS_NAMED = 5  # the basis names at most this many plans
 UNITS_NAMED = 10  # a proposal names at most this many units, then counts the others
 
@@ -62,6 +63,11 @@ class ReportDocument:
             "proposals": "3. Đề xuất, kiến nghị",
         }
     )
+
+    @property
+    def header_cells(self) -> list[tuple[str, int]]:
+        """(label, width in % of the text) of each column of the table."""
+        return list(zip(self.table_header, TABLE_WIDTHS_PCT, strict=True))
 
     @property
     def number_line(self) -> str:
