@@ -186,9 +186,16 @@ def report_document(
             f"{letterhead.issuer_prose} báo cáo kết quả học {learning} {period} như sau:"
         )
 
-    scope_text = f"Phạm vi: người học thuộc {area_name(subject)}"
-    if below:
-        scope_text += f" và {n(len(below))} đơn vị trực thuộc được liệt kê tại bảng dưới đây"
+    beside = [group for group in below if not group.path.startswith(subject.path)]  # several scope roots
+    if beside:
+        scope_text = (
+            f"Phạm vi: người học thuộc {n(len(report.units))} đơn vị trong phạm vi điều phối được liệt kê tại "
+            "bảng dưới đây"
+        )
+    else:
+        scope_text = f"Phạm vi: người học thuộc {area_name(subject)}"
+        if below:
+            scope_text += f" và {n(len(below))} đơn vị trực thuộc được liệt kê tại bảng dưới đây"
     scope_text += f"; khoá học: {'khoá “' + course + '”' if course else 'tất cả các khoá học người học được ghi danh'}."
     if as_of:
         moment = (

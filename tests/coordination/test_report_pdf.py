@@ -358,3 +358,17 @@ def test_a_bad_number_is_refused_with_a_reason(client, province_world):
     assert 'name="number"' in client.get("/coordinate/").content.decode()
     response = client.post("/coordinate/exports/", {"export": "report_pdf", "number": "15/BC"})
     assert response.status_code == 400 and "chỉ gồm chữ số" in response.content.decode()
+
+
+def test_a_coordinator_of_two_communes_reports_on_both(client, province_world, admin_user):
+    from coordination.report_document import report_document
+    from coordination.selectors import coordination_report
+
+    coordinator = province_world["coordinators"]["commune"]
+    coordinator_scope_grant(actor=admin_user, user=coordinator, unit=province_world["commune_b"])
+    report = coordination_report(viewer=coordinator, refresh=True)
+    document = report_document(viewer=coordinator, report=report, unit=None, as_of=None, course_id=None)
+    assert [row[1] for row in document.rows] == ["Xã Tiên Du", "Xã Gia Bình"]
+    assert document.total_row[2:4] == ["6", "6"]
+    assert document.scope_paragraphs[0].startswith("Phạm vi: người học thuộc 2 đơn vị trong phạm vi điều phối")
+    assert "trực thuộc" not in document.scope_paragraphs[0]
