@@ -338,3 +338,12 @@ def test_a_tampered_or_foreign_recipient_list_is_refused(world, mixed, admin_use
     with pytest.raises(ReminderError):
         assignment_reminders_queue(actor=world["ca"], assignment=other, token=token + "x")
     assert not AuditEntry.objects.filter(action="assignment.remind").exists()
+
+
+def test_the_audit_log_names_the_changes(client, world, mixed, admin_user):
+    assignment = mixed["assignment"]
+    assignment_extend(actor=world["ca"], assignment=assignment, due_date=assignment.due_date + timedelta(days=7))
+    assignment_cancel(actor=world["ca"], assignment=Assignment.objects.get(pk=assignment.pk), reason="Trùng")
+    client.force_login(admin_user)
+    page = client.get("/admin/audit-log/").content.decode()
+    assert "Gia hạn cả đợt giao" in page and "Huỷ đợt giao khoá học" in page
