@@ -347,3 +347,18 @@ def test_the_audit_log_names_the_changes(client, world, mixed, admin_user):
     client.force_login(admin_user)
     page = client.get("/admin/audit-log/").content.decode()
     assert "Gia hạn cả đợt giao" in page and "Huỷ đợt giao khoá học" in page
+
+
+def test_extend_from_the_edit_page(client, world, mixed):
+    assignment = mixed["assignment"]
+    url = f"/coordinate/assignments/{assignment.pk}/extend/"
+    client.force_login(world["cb"])
+    assert client.post(url, {"due_date": "31/12/2099"}).status_code == 404
+    client.force_login(world["ca"])
+    earlier = (assignment.due_date - timedelta(days=1)).strftime("%d/%m/%Y")
+    response = client.post(url, {"due_date": earlier})
+    assert response.status_code == 400 and "Hạn mới phải sau hạn hiện tại" in response.content.decode()
+    assert client.post(url, {"due_date": "31/12/2099", "reason": "Lũ lụt"}).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.due_date.isoformat() == "2099-12-31"
+    assert AuditEntry.objects.get(action="assignment.extend").reason == "Lũ lụt"
