@@ -91,7 +91,7 @@ def invitation_accept_and_assign(*, invitation: MembershipInvitation, user, pass
     ).first()  # a cancelled assignment names nobody new
     if assignment is not None:
         assignment.users.add(user)  # named in the assignment that invited them
-    return assignments_apply_for_users(users=[user])
+    return assignments_apply_for_users(actor=user, users=[user])
 
 
 def invitations_queue(*, actor, emails: list[str], unit, assignment=None) -> list[MembershipInvitation]:

@@ -7,7 +7,14 @@ from .assignments import (
     assignment_remind,
     assignments_list,
 )
-from .dashboard import dashboard, learner_detail, learner_exception, learner_manual_completion, learner_transfer
+from .dashboard import (
+    dashboard,
+    learner_detail,
+    learner_exception,
+    learner_manual_completion,
+    learner_transfer,
+    unit_target,
+)
 from .exports import export_start
 from .invitations import invitation_answer
 from .people import (
@@ -40,4 +47,5 @@ __all__ = [
     "membership_confirm",
     "memberships_pending",
     "reminders_off",
+    "unit_target",
 ]
