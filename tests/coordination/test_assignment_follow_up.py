@@ -68,7 +68,7 @@ def mixed(world):
     AssignmentException.objects.filter(user=extra["late"]).update(created_at=timezone.now() - timedelta(days=2))
     assignment_exception_set(actor=world["ca"], assignment=assignment, user=extra["free"], kind="exemption", reason="y")
     not_started = member(world["commune_a"], name="Hồ Thị Chưa")
-    assignments_apply_for_user(user=not_started)
+    assignments_apply_for_user(actor=world["ca"], user=not_started)
     return {"assignment": assignment, "course": course, **extra, "not_started": not_started}
 
 
@@ -97,7 +97,7 @@ def test_list_counts_equal_the_status_rule_for_every_enrolment(world, mixed):
 
 def test_list_counts_are_set_based(world, mixed, django_assert_max_num_queries):
     for n in range(10):
-        assignments_apply_for_user(user=member(world["commune_a"], name=f"Người học {n}"))
+        assignments_apply_for_user(actor=world["ca"], user=member(world["commune_a"], name=f"Người học {n}"))
     with django_assert_max_num_queries(8):
         plans = assignment_plans(viewer=world["ca"])
     assert plans[0].rows[0].total.assigned == 15
@@ -261,7 +261,7 @@ def test_cancel_keeps_progress_and_stops_counting_learners_as_assigned(client, w
     entry = AuditEntry.objects.get(action="assignment.cancel")
     assert entry.actor == world["ca"] and entry.reason == "Trùng kế hoạch" and len(entry.data["enrollments"]) == 5
     # A newcomer is not enrolled by a cancelled assignment; nothing can change it any more.
-    assert assignments_apply_for_user(user=member(world["commune_a"], name="Người mới")) == 0
+    assert assignments_apply_for_user(actor=world["ca"], user=member(world["commune_a"], name="Người mới")) == 0
     with pytest.raises(AssignmentError):
         assignment_extend(actor=world["ca"], assignment=assignment, due_date=assignment.due_date + timedelta(days=1))
     row = assignment_plans(viewer=world["ca"])[0].rows[0]
@@ -274,7 +274,7 @@ def test_cancel_keeps_progress_and_stops_counting_learners_as_assigned(client, w
 
 def test_reminders_now_go_to_exactly_the_previewed_learners(client, world, mixed):
     world["not_started_off"] = off = member(world["commune_a"], name="Lý Văn Tắt", reminder_emails=False)
-    assignments_apply_for_user(user=off)
+    assignments_apply_for_user(actor=world["ca"], user=off)
     assignment = mixed["assignment"]
     preview = assignment_reminders_preview(viewer=world["ca"], assignment=assignment)
     previewed = sorted(r.user.email for r in preview.recipients)
@@ -289,7 +289,7 @@ def test_reminders_now_go_to_exactly_the_previewed_learners(client, world, mixed
     assert 'data-recipient-count="3"' in page and "1 người học chưa hoàn thành đã tắt email nhắc hạn" in page
     token = re.search(r'name="recipients" value="([^"]+)"', page).group(1)
     # A learner joining after the preview is not written to: the list was frozen.
-    assignments_apply_for_user(user=member(world["commune_a"], name="Đến Sau"))
+    assignments_apply_for_user(actor=world["ca"], user=member(world["commune_a"], name="Đến Sau"))
     response = client.post(url, {"recipients": token})
     assert response.status_code == 302
     [job] = run_jobs()
