@@ -153,6 +153,7 @@ def _assignments(admin: User) -> None:
             courses=[drafting],
             units=agencies,
             due_date=today - timedelta(days=10),
+            confirm_past_due=True,  # the demo shows an overdue plan
         )
         # Some learners are well under way, a few finished before the deadline.
         lessons = [

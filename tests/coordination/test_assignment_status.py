@@ -52,6 +52,7 @@ def cases(world):
         courses=[past],
         users=[learners[key] for key in NAMES if key != "soon"],
         due_date=today - timedelta(days=1),
+        confirm_past_due=True,
     )
     soon_assignment = assignment_create(
         actor=coordinator,
