@@ -3,9 +3,12 @@
 import re
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Page
 
 from lms.text import slugify_vi
 
@@ -26,7 +29,9 @@ class VietnameseSlugPageForm(WagtailAdminPageForm):
     A slug left empty or filled in from the title (by Wagtail's script or Django's ``slugify``)
     becomes ``slugify_vi(title)`` before Wagtail checks that it is unique among the siblings. A slug
     the editor typed must be lower-case ASCII letters, digits and hyphens. The slug sits on the
-    Promote tab, which an editor rarely opens: its errors are repeated under the title.
+    Promote tab, which an editor rarely opens: its errors are repeated under the title. A slug a
+    sibling already holds is refused with that sibling's title, whether it is a draft, and a link to
+    edit it — typically a draft the editor saved earlier and meant to go on with.
     """
 
     invalid_slug_message = gettext_lazy(
@@ -51,10 +56,35 @@ class VietnameseSlugPageForm(WagtailAdminPageForm):
             elif not ASCII_SLUG.fullmatch(slug):
                 suggestion = slugify_vi(slug) or slugify_vi(title)
                 self.add_error("slug", forms.ValidationError(self.invalid_slug_message % {"suggestion": suggestion}))
-        return super().clean()
+        slug = self.cleaned_data.get("slug")
+        cleaned_data = super().clean()
+        if slug and "slug" in self.errors:  # Wagtail found a sibling with this slug
+            self._name_the_sibling(slug)
+        return cleaned_data
+
+    def _name_the_sibling(self, slug: str) -> None:
+        parent = self.parent_page if self.instance.pk is None else self.instance.get_parent()
+        siblings = Page.objects.child_of(parent).filter(slug=slug)
+        if self.instance.pk is not None:
+            siblings = siblings.exclude(pk=self.instance.pk)
+        sibling = siblings.first()
+        if sibling is None:
+            return
+        state = gettext("bản nháp chưa xuất bản") if not sibling.live else gettext("đã xuất bản")
+        message = format_html(
+            gettext(
+                "Đường dẫn “{slug}” đã thuộc về trang “{title}” ({state}) ở cùng cấp. "
+                '<a href="{url}">Mở trang đó</a> để viết tiếp, hoặc đổi tiêu đề hay đường dẫn của trang này.'
+            ),
+            slug=slug,
+            title=sibling.get_admin_display_title(),
+            state=state,
+            url=reverse("wagtailadmin_pages:edit", args=[sibling.pk]),
+        )
+        self.errors["slug"] = self.error_class([message])
 
     def _post_clean(self):
         super()._post_clean()  # the page model's own checks, e.g. a sibling's slug on edit
         if "slug" in self.errors and "title" in self.fields:
             for message in self.errors["slug"]:
-                self.add_error("title", gettext("Đường dẫn của trang: %(message)s") % {"message": message})
+                self.add_error("title", format_html(gettext("Đường dẫn của trang: {message}"), message=message))
