@@ -1,6 +1,7 @@
 """The admin form every page type uses: readable ASCII slugs from Vietnamese titles."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.urls import reverse
@@ -15,12 +16,50 @@ from lms.text import slugify_vi
 ASCII_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def title_slugs(title: str) -> set[str]:
-    """The slugs a browser or Django may have filled in from ``title`` by itself: Django's and
-    Wagtail's ``slugify`` (ASCII drops "đ": "ong-thap"; Unicode keeps the marks: "đồng-tháp") and
-    the admin's JavaScript transliteration ("đ" → "d" or "dj")."""
-    djed = title.replace("đ", "dj").replace("Đ", "Dj")
-    return {slugify(title), slugify(title, allow_unicode=True), slugify_vi(djed), slugify_vi(title)} - {""}
+SEPARATOR = None  # a run of hyphens or underscores, possibly empty
+
+
+def _renderings(char: str) -> tuple[str, ...] | None:
+    """What a script may have made of one character of a title: an ASCII letter or digit stays; a
+    letter with marks becomes its base letter or nothing ("ọ" → "o" or ""; "đ" → "d", "dj" or "");
+    anything else (spaces, dashes, punctuation) is a separator (``None``)."""
+    if char.isascii() and char.isalnum():
+        return (char,)
+    if char == "đ":
+        return ("d", "dj", "")
+    if char.isalnum():
+        base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        return (base, "") if base else ("",)
+    return SEPARATOR
+
+
+def filled_in_from_title(slug: str, title: str) -> bool:
+    """Whether ``slug`` is what a browser or Django may have made of ``title`` by itself: Django's
+    ``slugify`` (drops "đ": "ong-thap"), the admin's JavaScript ``urlify`` and ``slugify``, which
+    transliterate some letters and drop the others ("Họp trực tuyến an toàn" → "hp-trc-tuyn-an-toan"),
+    Unicode slugs ("họp-trực-tuyến"), or ours. Linear in both lengths (the positions the slug can have
+    reached after each character of the title)."""
+    title = unicodedata.normalize("NFC", title).lower()
+    if slug in {slugify(title, allow_unicode=True), slugify_vi(title)}:
+        return True
+    reached = {0}
+    for char in [" ", *title, " "]:
+        renderings = _renderings(char)
+        if renderings is SEPARATOR:
+            after, covered = set(), -1
+            for position in sorted(reached):
+                position = max(position, covered)
+                after.add(position)
+                while position < len(slug) and slug[position] in "-_":
+                    position += 1
+                    after.add(position)
+                covered = position
+        else:
+            after = {p + len(r) for p in reached for r in renderings if slug.startswith(r, p)}
+        reached = after
+        if not reached:
+            return False
+    return len(slug) in reached
 
 
 class VietnameseSlugPageForm(WagtailAdminPageForm):
@@ -51,7 +90,7 @@ class VietnameseSlugPageForm(WagtailAdminPageForm):
             slug = slug.lower()  # "Hop-An-Toan" is what the editor meant by "hop-an-toan"
             self.cleaned_data["slug"] = slug
         if "slug" in self.fields and title:
-            if not slug or slug in title_slugs(title):
+            if not slug or filled_in_from_title(slug, title):
                 self.cleaned_data["slug"] = slugify_vi(title)
             elif not ASCII_SLUG.fullmatch(slug):
                 suggestion = slugify_vi(slug) or slugify_vi(title)
