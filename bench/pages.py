@@ -76,12 +76,13 @@ def targets() -> list[Target]:
 def people_ensure():
     """The bench learner (generated) and a coordinator of the whole province (granted here)."""
     from lms.accounts.models import User
+    from lms.audit.services import SystemActor
     from lms.orgunits.models import OrgUnit
     from lms.orgunits.services import coordinator_scope_grant
 
     learner = User.objects.get(email=BENCH_EMAIL)
     coordinator, _created = User.objects.get_or_create(email=COORDINATOR_EMAIL, defaults={"password": "!"})
-    coordinator_scope_grant(actor=None, user=coordinator, unit=OrgUnit.objects.get(code="99"))
+    coordinator_scope_grant(actor=SystemActor("bench"), user=coordinator, unit=OrgUnit.objects.get(code="99"))
     return {"anonymous": None, "learner": learner, "coordinator": coordinator}
 
 

@@ -19,20 +19,24 @@ from django.utils.translation import gettext_lazy
 
 from certificates.assets import certificate_storage
 from certificates.models import Certificate, CertificateStatus
+from courses.selectors import course_titles
 from lms.jobs.registry import register_job_kind
 from lms.jobs.services import JobError, job_create
 from lms.orgunits.models import OrgUnit
 from lms.orgunits.selectors import members_in_scope, scope_roots, unit_in_scope
 from lms.tabular import csv_rows, xlsx_sheet_write
+from lms.tabular.writing import CSV_DELIMITERS
 from lms.text import normalize_nfc, slugify_vi
 
-from .selectors import coordination_report
+from .selectors import LearnerFilters, coordination_report, learners_filtered
 
 EXPORT_HEADERS = [
     "Họ và tên",
     "Email",
+    "Điện thoại",
     "Mã đơn vị",
     "Đơn vị",
+    "Nhóm",
     "Chức vụ",
     "Khoá học",
     "Tiến độ (%)",
@@ -40,6 +44,8 @@ EXPORT_HEADERS = [
     "Trạng thái",
     "Ngày hoàn thành",
 ]
+EXPORT_WIDTHS = [28, 30, 14, 12, 34, 16, 18, 40, 11, 15, 16, 16]
+TEXT_COLUMNS = {2, 3}  # phone and unit code: leading zeros kept
 FIGURES_HEADER = ["Người học", "Đã ghi danh", "Lượt ghi danh", "Lượt hoàn thành", "Tỷ lệ (%)", "Quá hạn"]
 EXPORT_CHUNK = 2000
 
@@ -59,18 +65,38 @@ EXPORT_TITLES = {
     CERTIFICATES_ZIP: gettext_lazy("Chứng chỉ đã cấp (zip)"),
 }
 BACK = gettext_lazy("Về trang điều phối")
+LEARNER_LISTS = (LEARNERS_CSV, LEARNERS_XLSX)
 
 
-def export_queue(*, actor, kind: str, unit: OrgUnit | None, as_of: date | None, course_id: int | None):
-    """Queue one download for the actor's scope (or one unit of it), as of a past day if given."""
+def export_queue(
+    *,
+    actor,
+    kind: str,
+    unit: OrgUnit | None,
+    as_of: date | None,
+    course_id: int | None,
+    filters: LearnerFilters | None = None,
+    delimiter: str = ",",
+):
+    """Queue one download for the actor's scope (or one unit of it), as of a past day if given,
+    of the learners the dashboard's filters chose (learner lists only); CSVs with ``,`` or ``;``."""
     if kind not in EXPORT_TITLES:
         raise ValueError(kind)
-    params = {"unit": unit.pk if unit else None, "as_of": as_of.isoformat() if as_of else None, "course": course_id}
+    filters = filters if kind in LEARNER_LISTS and filters else LearnerFilters()
+    params = {
+        "unit": unit.pk if unit else None,
+        "as_of": as_of.isoformat() if as_of else None,
+        "course": course_id,
+        "filters": filters.as_params(),
+        "delimiter": delimiter if delimiter in CSV_DELIMITERS else ",",
+    }
     title = str(EXPORT_TITLES[kind])
     if unit is not None:
         title += f" — {unit.name}"
     if as_of is not None:
         title += " — " + _("số liệu đến %(day)s") % {"day": as_of.strftime("%d/%m/%Y")}
+    for label, value in filters.described():
+        title += f" — {label}: {value}"
     return job_create(
         owner=actor,
         kind=kind,
@@ -101,32 +127,73 @@ def _stamp(as_of: date | None) -> str:
 # --- Learner list -------------------------------------------------------------------------------------
 
 
-def export_rows(report, run=None):
-    """Every learner row with their enrolments, a chunk of learners at a time (flat memory)."""
-    total = len(report.learners)
+def export_rows(report, run=None, filters: LearnerFilters | None = None):
+    """Every learner row with their enrolments, a chunk of learners at a time (flat memory): the
+    learners ``filters`` choose — and, with a status filter, only their enrolments in that status
+    (the dashboard's "quá hạn" list exports as the overdue enrolments). Dates are dates."""
+    filters = filters or LearnerFilters()
+    learners = learners_filtered(report, **vars(filters))
+    total = len(learners)
     done = 0
-    for chunk in report.learners.chunks(EXPORT_CHUNK):
+    for chunk in _chunks(learners):
         report.load_facts(chunk)
-        yield from _chunk_rows(chunk)
+        yield from _chunk_rows(chunk, status=filters.status)
         done += len(chunk)
         if run is not None:
             run.progress(done, total=total)
 
 
-def _chunk_rows(rows):
+def _chunks(learners):
+    if hasattr(learners, "chunks"):
+        yield from learners.chunks(EXPORT_CHUNK)
+        return
+    for start in range(0, len(learners), EXPORT_CHUNK):  # a filtered list already in memory (SQLite)
+        yield learners[start : start + EXPORT_CHUNK]
+
+
+def _chunk_rows(rows, *, status: str = ""):
     for row in rows:
         user, member_unit = row.membership.user, row.membership.unit
-        base = [user.full_name, user.email, member_unit.code, member_unit.name, user.get_position_display()]
-        if not row.enrollments:
-            yield [*base, "", "", "", "", ""]
-        for enrollment in row.enrollments:
-            completed = _day(timezone.localdate(enrollment.completed_at) if enrollment.completed_at else None)
-            due = _day(enrollment.due_date)
-            yield [*base, enrollment.course_title, enrollment.progress_pct, due, enrollment.status_label, completed]
+        base = [
+            user.full_name,
+            user.email,
+            user.phone,
+            member_unit.code,
+            member_unit.name,
+            user.get_learner_group_display(),
+            user.get_position_display(),
+        ]
+        enrollments = [e for e in row.enrollments if e.status == status] if status else row.enrollments
+        if not enrollments and not status:
+            yield [*base, "", None, None, "", None]
+        for enrollment in enrollments:
+            completed = timezone.localdate(enrollment.completed_at) if enrollment.completed_at else None
+            yield [
+                *base,
+                enrollment.course_title,
+                enrollment.progress_pct,
+                enrollment.due_date,
+                enrollment.status_label,
+                completed,
+            ]
 
 
-def _day(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+def _filters_of(job) -> LearnerFilters:
+    return LearnerFilters.from_params(job.params.get("filters") or {})
+
+
+def _about(job, report, unit, as_of) -> list[tuple[str, object]]:
+    """What a file was made of, for its readers: scope, day, course and filters."""
+    lines: list[tuple[str, object]] = [
+        (_("Phạm vi"), unit.name if unit else _("Toàn bộ phạm vi của bạn")),
+        (_("Số liệu đến ngày"), as_of or report.today),
+        (_("Tạo lúc"), timezone.now()),
+        (_("Người tạo"), job.owner.full_name or job.owner.email),
+    ]
+    if job.params.get("course"):
+        lines.append((_("Khoá học"), course_titles().get(job.params["course"], "")))
+    lines.extend(_filters_of(job).described())
+    return lines
 
 
 def learners_csv_run(job, run) -> dict:
@@ -134,35 +201,49 @@ def learners_csv_run(job, run) -> dict:
     counted = {"rows": 0}
 
     def rows():
-        for values in export_rows(report, run):
+        for values in export_rows(report, run, _filters_of(job)):
             counted["rows"] += 1
             yield values
 
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as handle:
-        handle.writelines(csv_rows(EXPORT_HEADERS, rows()))  # every cell through safe_cell
+        # every cell through safe_cell
+        handle.writelines(csv_rows(EXPORT_HEADERS, rows(), delimiter=job.params.get("delimiter") or ","))
         handle.seek(0)
         run.store_file(
-            File(handle.buffer), name=f"hocso-hoc-vien-{_stamp(as_of)}.csv", content_type="text/csv; charset=utf-8"
+            File(handle.buffer), name=_learners_name(job, as_of, "csv"), content_type="text/csv; charset=utf-8"
         )
     return counted
 
 
-def xlsx_write(report, handle, run=None) -> int:
+def _learners_name(job, as_of, extension: str) -> str:
+    suffix = "-loc" if _filters_of(job) else ""
+    return f"hocso-hoc-vien-{_stamp(as_of)}{suffix}.{extension}"
+
+
+def xlsx_write(report, handle, run=None, *, filters: LearnerFilters | None = None, about=()) -> int:
     """Write the report's learner rows as XLSX to ``handle`` through the safe writer (text never a
-    formula); unit codes stay text, leading zeros kept. Returns the row count."""
+    formula; dates typed; header frozen with an autofilter); unit codes and phone numbers stay
+    text, leading zeros kept; ``about`` goes to a second sheet. Returns the row count."""
     return xlsx_sheet_write(
-        handle, title="Người học", header=EXPORT_HEADERS, rows=export_rows(report, run), text_columns={2}
+        handle,
+        title="Người học",
+        header=EXPORT_HEADERS,
+        rows=export_rows(report, run, filters),
+        text_columns=TEXT_COLUMNS,
+        widths=EXPORT_WIDTHS,
+        notes=about,
+        notes_title=_("Thông tin"),
     )
 
 
 def learners_xlsx_run(job, run) -> dict:
-    report, _unit, as_of = _report_for(job)
+    report, unit, as_of = _report_for(job)
     with tempfile.TemporaryFile() as handle:
-        count = xlsx_write(report, handle, run)
+        count = xlsx_write(report, handle, run, filters=_filters_of(job), about=_about(job, report, unit, as_of))
         handle.seek(0)
         run.store_file(
             File(handle),
-            name=f"hocso-hoc-vien-{_stamp(as_of)}.xlsx",
+            name=_learners_name(job, as_of, "xlsx"),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     return {"rows": count}
@@ -201,7 +282,7 @@ def _table_run(job, run, table: str) -> dict:
     report, _unit, as_of = _report_for(job)
     header, rows = table_rows(report, table)
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") as handle:
-        handle.writelines(csv_rows(header, rows))
+        handle.writelines(csv_rows(header, rows, delimiter=job.params.get("delimiter") or ","))
         handle.seek(0)
         name = f"hocso-theo-{'don-vi' if table == 'units' else 'khoa-hoc'}-{_stamp(as_of)}.csv"
         run.store_file(File(handle.buffer), name=name, content_type="text/csv; charset=utf-8")

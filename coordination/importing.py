@@ -333,7 +333,7 @@ def _apply_updates(actor, rows: list[RowOutcome], units: _UnitLookup) -> None:
             actor=actor, user=user, unit=unit, source=MembershipSource.IMPORT, reason=_("Nhập danh sách")
         )
     if moved:
-        assignments_apply_for_users(users=[user for user, _unit in moved])
+        assignments_apply_for_users(actor=actor, users=[user for user, _unit in moved])
 
 
 def _apply_invitations(actor, rows: list[RowOutcome], units: _UnitLookup) -> list:

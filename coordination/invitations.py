@@ -89,7 +89,7 @@ def invitation_accept_and_assign(*, invitation: MembershipInvitation, user, pass
     assignment = Assignment.objects.filter(pk=invitation.context.get("assignment")).first()
     if assignment is not None:
         assignment.users.add(user)  # named in the assignment that invited them
-    return assignments_apply_for_users(users=[user])
+    return assignments_apply_for_users(actor=user, users=[user])
 
 
 def invitations_queue(*, actor, emails: list[str], unit, assignment=None) -> list[MembershipInvitation]:

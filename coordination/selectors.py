@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from courses.models import AssignmentStatus
 from courses.selectors import course_titles
-from lms.accounts.models import Position
+from lms.accounts.models import LearnerGroup, Position
 from lms.orgunits.models import Membership, OrgUnit
-from lms.orgunits.selectors import members_in_scope_q
-from lms.text import vietnamese_name_sort_key
+from lms.orgunits.selectors import members_in_scope_q, scope_roots
+from lms.text import normalize_nfc, search_key, search_key_expression, vietnamese_name_sort_key
 
-from .figures import Scope, group_layout, people_ordered
+from .figures import STEP, Scope, group_layout, people_ordered
 from .figures_cache import figures_snapshot
+from .models import UnitTarget
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Figures:
     overdue: int = 0
     due_soon: int = 0
     exempted: int = 0
+    target: int = field(default_factory=lambda: settings.COORDINATION_TARGET_PCT)  # the unit's chỉ tiêu (%)
 
     @property
     def completion_pct(self) -> int:
@@ -42,8 +45,8 @@ class Figures:
 
     @property
     def rag(self) -> str:
-        """Red/amber/green against the completion target (``COORDINATION_TARGET_PCT``)."""
-        target = settings.COORDINATION_TARGET_PCT
+        """Red/amber/green against the unit's completion target (``completion_targets``)."""
+        target = self.target
         if self.completion_pct >= target:
             return "green"
         return "amber" if self.completion_pct >= target - settings.COORDINATION_AMBER_MARGIN_PCT else "red"
@@ -76,9 +79,13 @@ class PersonUser:
     email: str
     learner_group: str
     position: str
+    phone: str = ""
 
     def get_position_display(self) -> str:
         return str(dict(Position.choices).get(self.position, "")) if self.position else ""
+
+    def get_learner_group_display(self) -> str:
+        return str(dict(LearnerGroup.choices).get(self.learner_group, "")) if self.learner_group else ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,28 @@ class Report:
     certificates_issued: int = 0
     counted_at: object = None  # when the aggregates were counted
     counted_earlier: bool = False  # kept from an earlier count (a province-sized scope)
+    top: OrgUnit | None = None  # the unit the report is about (None: a scope of several units)
+    own_targets: dict = field(default_factory=dict)  # targets set on the units shown and above, by path
+
+    def own_target(self, unit: OrgUnit | None) -> int | None:
+        """The target set on ``unit`` itself (not inherited), if any."""
+        return self.own_targets.get(unit.path) if unit is not None else None
+
+    def units_listed(self, *, include_retired: bool = False) -> list[tuple[OrgUnit, Figures]]:
+        """The unit rows a reader wants: units in force on the report's day, plus retired units
+        (merged, dissolved) that still hold figures — so the rows always add up to the total — or
+        every retired unit when asked."""
+        day = self.as_of or self.today
+        return [
+            (unit, figures)
+            for unit, figures in self.units
+            if include_retired or unit.is_valid_on(day) or figures.learners or figures.enrollments
+        ]
+
+    @property
+    def retired_hidden(self) -> int:
+        """How many retired units ``units_listed`` leaves out by default."""
+        return len(self.units) - len(self.units_listed())
 
     @property
     def month_max(self) -> int:
@@ -145,6 +174,7 @@ PERSON_FIELDS = (
     "user__email",
     "user__learner_group",
     "user__position",
+    "user__phone",
     "unit_id",
     "unit__path",
     "unit__code",
@@ -158,9 +188,11 @@ def _people(memberships, window: slice | None = None) -> Iterator[Person]:
     rows = values[window] if window is not None else values.iterator(chunk_size=5_000)
     return (
         Person(
-            user_id, PersonUser(user_id, name or "", email, group, position), PersonUnit(unit_id, path, code, unit_name)
+            user_id,
+            PersonUser(user_id, name or "", email, group, position, phone or ""),
+            PersonUnit(unit_id, path, code, unit_name),
         )
-        for user_id, name, email, group, position, unit_id, path, code, unit_name in rows
+        for user_id, name, email, group, position, phone, unit_id, path, code, unit_name in rows
     )
 
 
@@ -247,9 +279,15 @@ def coordination_report(
     learners_by_prefix, tallies_by_prefix = snapshot.learners_by_prefix, snapshot.tallies_by_prefix
     totals = snapshot.totals
 
-    def figures(learners: int, tally: dict | None) -> Figures:
+    own_targets: dict[str, int] = {}
+    targets = completion_targets([top, *groups], own=own_targets)
+    top_target = targets.get(top.pk) if top is not None else None
+    default_target = top_target or settings.COORDINATION_TARGET_PCT
+
+    def figures(learners: int, tally: dict | None, target: int | None = None) -> Figures:
         tally = tally or {}
         return Figures(
+            target=target or default_target,
             learners=learners,
             enrolled=tally.get("enrolled", 0),
             enrollments=tally.get("enrollments", 0),
@@ -273,7 +311,10 @@ def coordination_report(
     return Report(
         figures=figures(totals["learners"], totals),
         units=[
-            (group, figures(learners_by_prefix.get(group.path, 0), tallies_by_prefix.get(group.path)))
+            (
+                group,
+                figures(learners_by_prefix.get(group.path, 0), tallies_by_prefix.get(group.path), targets[group.pk]),
+            )
             for group in groups
         ],
         direct=direct,
@@ -286,6 +327,8 @@ def coordination_report(
         certificates_issued=snapshot.certificates_issued,
         counted_at=snapshot.computed_at,
         counted_earlier=snapshot.kept,
+        top=top if top is not None else (groups[0] if len(groups) == 1 else None),
+        own_targets=own_targets,
     )
 
 
@@ -304,10 +347,87 @@ def pending_count_with_list_count(*, viewer, learners) -> int:
     return Membership.objects.filter(pending).count()
 
 
-def learners_filtered(report: Report, *, group: str = "", position: str = "", status: str = "") -> Sequence:
-    """The report's learner list narrowed by learner group, position and the status of any course
-    (filters applied by the database, so a page still reads one page)."""
-    if not (group or position or status):
+def completion_targets(units, *, own: dict[str, int] | None = None) -> dict[int, int]:
+    """The completion target (%) of each unit: its own, else the nearest unit above it that has
+    one, else ``COORDINATION_TARGET_PCT`` — one query for any number of units. ``own`` (a dict)
+    receives the targets set on the units and those above them, by path."""
+    units = [unit for unit in units if unit is not None]
+    prefixes = {unit.path[:end] for unit in units for end in range(STEP, len(unit.path) + 1, STEP)}
+    found_own = dict(UnitTarget.objects.filter(unit__path__in=prefixes).values_list("unit__path", "target_pct"))
+    if own is not None:
+        own.update(found_own)
+    own = found_own
+    targets = {}
+    for unit in units:
+        found = settings.COORDINATION_TARGET_PCT
+        for end in range(len(unit.path), 0, -STEP):
+            if unit.path[:end] in own:
+                found = own[unit.path[:end]]
+                break
+        targets[unit.pk] = found
+    return targets
+
+
+def unit_breadcrumbs(*, viewer, unit: OrgUnit | None) -> list[OrgUnit]:
+    """The units above ``unit`` that the viewer may open, top first (the way back up a drill-down)."""
+    if unit is None:
+        return []
+    roots = scope_roots(viewer=viewer)
+    return [ancestor for ancestor in unit.get_ancestors() if any(ancestor.path.startswith(root.path) for root in roots)]
+
+
+@dataclass(frozen=True)
+class LearnerFilters:
+    """The learner-list filters a coordinator chose (learner group, position, status, search),
+    read from a request or a job's parameters — unknown values are dropped, never trusted."""
+
+    group: str = ""
+    position: str = ""
+    status: str = ""
+    query: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> LearnerFilters:
+        group = params.get("group") or ""
+        position = params.get("position") or ""
+        status = params.get("status") or ""
+        return cls(
+            group=group if group in dict(LearnerGroup.choices) else "",
+            position=position if position in dict(Position.choices) else "",
+            status=status if status in STATUS_LABELS else "",
+            query=normalize_nfc(params.get("q") or "")[:100],
+        )
+
+    def as_params(self) -> dict[str, str]:
+        """Only the filters set, under the names the dashboard's form uses."""
+        values = {"group": self.group, "position": self.position, "status": self.status, "q": self.query}
+        return {name: value for name, value in values.items() if value}
+
+    def __bool__(self) -> bool:
+        return bool(self.as_params())
+
+    def described(self) -> list[tuple[str, str]]:
+        """(label, value) of each filter set, in the reader's language, for files and pages."""
+        lines = []
+        if self.group:
+            lines.append((_("Nhóm"), str(dict(LearnerGroup.choices)[self.group])))
+        if self.position:
+            lines.append((_("Chức vụ"), str(dict(Position.choices)[self.position])))
+        if self.status:
+            lines.append((_("Trạng thái"), str(STATUS_LABELS[self.status])))
+        if self.query:
+            lines.append((_("Tìm"), self.query))
+        return lines
+
+
+def learners_filtered(
+    report: Report, *, group: str = "", position: str = "", status: str = "", query: str = ""
+) -> Sequence:
+    """The report's learner list narrowed by learner group, position, the status of any course and
+    a search (every word of ``query`` in the name, accent-insensitive, or the text in the e-mail) —
+    applied by the database, so a page still reads one page."""
+    words = search_key(query).split()
+    if not (group or position or status or words):
         return report.learners
     memberships = report.learners.query if report.learners.query is not None else None
     if memberships is None:  # the Python-sorted list (embedded SQLite)
@@ -319,6 +439,9 @@ def learners_filtered(report: Report, *, group: str = "", position: str = "", st
         if status:
             users = set(report.enrollments_query.filter(assignment_status=status).values_list("user_id", flat=True))
             rows = [r for r in rows if r.membership.user_id in users]
+        if words:
+            needle = query.strip().casefold()
+            rows = [r for r in rows if _person_matches(r.membership.user, words, needle)]
         return rows
     if group:
         memberships = memberships.filter(user__learner_group=group)
@@ -328,9 +451,20 @@ def learners_filtered(report: Report, *, group: str = "", position: str = "", st
         memberships = memberships.filter(
             user_id__in=report.enrollments_query.filter(assignment_status=status).values("user_id")
         )
+    if words:
+        memberships = memberships.alias(name_key=search_key_expression("user__full_name"))
+        by_name = Q()
+        for word in words:
+            by_name &= Q(name_key__contains=word)
+        memberships = memberships.filter(by_name | Q(user__email__icontains=query.strip()))
     filtered = PeopleList.__new__(PeopleList)
     filtered.today, filtered._count, filtered.query, filtered._all = report.today, None, memberships, None
     return filtered
+
+
+def _person_matches(user, words: list[str], needle: str) -> bool:
+    name = search_key(user.full_name)
+    return all(word in name for word in words) or needle in user.email.casefold()
 
 
 def _last_months(today) -> list[tuple[int, int]]:

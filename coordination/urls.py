@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="coordination_dashboard"),
+    path("units/<int:unit_id>/target/", views.unit_target, name="coordination_unit_target"),
     path("exports/", views.export_start, name="coordination_export"),
     path("memberships/", views.memberships_pending, name="coordination_memberships"),
     path("memberships/<int:membership_id>/confirm/", views.membership_confirm, name="coordination_membership_confirm"),

@@ -105,7 +105,7 @@ def assignment_learners(assignment: Assignment):
 
 
 @transaction.atomic
-def assignment_apply(*, assignment: Assignment, users=None, actor=None) -> int:
+def assignment_apply(*, assignment: Assignment, actor, users=None) -> int:
     """Enrol the matching learners (all, or only ``users``) in every assigned course, set-based:
     a few queries per chunk of learners, whatever their number. Idempotent. Exempted learners are
     skipped; a withdrawn enrolment is reactivated; an expired certification starts a new cycle; an
@@ -188,21 +188,22 @@ def _certification_expired(completed_at, course) -> bool:
 
 
 @transaction.atomic
-def assignments_apply_for_users(*, users) -> int:
+def assignments_apply_for_users(*, actor, users) -> int:
     """After learners join a unit (confirmed, imported, transferred or invited), apply every open
-    assignment that now targets them. A query or two per open assignment, not per learner."""
+    assignment that now targets them. A query or two per open assignment, not per learner.
+    ``actor`` is whoever moved them (audited as the enrolments' actor)."""
     today = timezone.localdate()
     count = 0
     user_ids = [user.pk for user in users]
     for assignment in Assignment.objects.filter(due_date__gte=today).prefetch_related("courses"):
         targeted = list(assignment_learners(assignment).filter(pk__in=user_ids))
         if targeted:
-            count += assignment_apply(assignment=assignment, users=targeted)
+            count += assignment_apply(assignment=assignment, users=targeted, actor=actor)
     return count
 
 
-def assignments_apply_for_user(*, user) -> int:
-    return assignments_apply_for_users(users=[user])
+def assignments_apply_for_user(*, actor, user) -> int:
+    return assignments_apply_for_users(actor=actor, users=[user])
 
 
 @transaction.atomic

@@ -95,3 +95,31 @@ def vietnamese_name_sort_key(full_name: str) -> tuple:
         return ((), ())
     ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
     return tuple(vietnamese_collation_key(word) for word in ordered)
+
+
+def _fold_table() -> tuple[str, str]:
+    """Every precomposed Latin letter with marks (Vietnamese and its neighbours) and its folded
+    ASCII letter, for the database to fold text the way ``search_key`` does."""
+    source, target = [], []
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        folded = search_key(char)
+        if len(folded) == 1 and folded.isascii() and folded.isalpha():
+            source.append(char)
+            target.append(folded)
+    for upper in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        source.append(upper)
+        target.append(upper.lower())
+    return "".join(source), "".join(target)
+
+
+_FOLD_FROM, _FOLD_TO = _fold_table()
+
+
+def search_key_expression(field_name: str):
+    """``search_key`` computed by PostgreSQL for a text column: marks removed, đ→d, lower case —
+    independent of the database's locale (no ``lower()`` of non-ASCII letters, no extension).
+    Whitespace is not collapsed: names are stored normalised."""
+    from django.db.models import CharField, F, Func, Value  # noqa: PLC0415 — lms.text stays importable without Django's ORM
+
+    return Func(F(field_name), Value(_FOLD_FROM), Value(_FOLD_TO), function="translate", output_field=CharField())

@@ -4,6 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from lms.accounts.models import LearnerGroup, User
+from lms.audit.services import SYSTEM
 from lms.orgunits.models import OrgUnit, UnitKind
 from lms.orgunits.services import membership_transfer, org_unit_create
 
@@ -42,7 +43,7 @@ def make_unit(code: str, name: str, *, kind=UnitKind.AGENCY, parent: OrgUnit | N
 
 def place(user, unit: OrgUnit):
     """Make ``unit`` the user's confirmed current unit (as an import or a coordinator would)."""
-    return membership_transfer(actor=None, user=user, unit=unit, source="import")
+    return membership_transfer(actor=SYSTEM, user=user, unit=unit, source="import")
 
 
 def make_province_tree() -> dict[str, OrgUnit]:

@@ -1,6 +1,13 @@
 """Coordinator pages (thin views over the coordination, courses and certificates services)."""
 
-from .dashboard import dashboard, learner_detail, learner_exception, learner_manual_completion, learner_transfer
+from .dashboard import (
+    dashboard,
+    learner_detail,
+    learner_exception,
+    learner_manual_completion,
+    learner_transfer,
+    unit_target,
+)
 from .exports import export_start
 from .invitations import invitation_answer
 from .people import (
@@ -28,4 +35,5 @@ __all__ = [
     "membership_confirm",
     "memberships_pending",
     "reminders_off",
+    "unit_target",
 ]

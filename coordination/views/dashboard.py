@@ -1,11 +1,11 @@
 """The coordinator dashboard and a learner's page (manual completion, exceptions)."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,8 +21,15 @@ from lms.orgunits.models import OrgUnit
 from lms.orgunits.selectors import scope_roots, subtree_filter
 from quizzes.models import Attempt
 
-from ..selectors import STATUS_LABELS, coordination_report, learners_filtered, pending_count_with_list_count
-from ..services import membership_transfer_and_assign
+from ..selectors import (
+    STATUS_LABELS,
+    LearnerFilters,
+    coordination_report,
+    learners_filtered,
+    pending_count_with_list_count,
+    unit_breadcrumbs,
+)
+from ..services import TargetError, membership_transfer_and_assign, unit_target_set
 from ._common import InvalidParameter, _as_of, _coordinator_only, _int, _learner_in_scope, _unit_in_scope, bad_parameter
 
 
@@ -41,26 +48,52 @@ def dashboard(request):
         course_id=_int(request.GET.get("course")),
         refresh=request.GET.get("refresh") == "1",
     )
-    rows = _filtered(report, request.GET)
+    chosen = LearnerFilters.from_params(request.GET)
+    rows = learners_filtered(report, **vars(chosen))
     pending = pending_count_with_list_count(viewer=request.user, learners=rows)
     learners = Paginator(rows, 100).get_page(request.GET.get("p"))
     report.load_facts(list(learners.object_list))
+    include_retired = request.GET.get("retired") == "1"
+    top = unit or report.top
     context = {
         "report": report,
         "unit": unit,
+        "top": top,
+        "crumbs": unit_breadcrumbs(viewer=request.user, unit=unit),
+        "units_listed": report.units_listed(include_retired=include_retired),
+        "include_retired": include_retired,
         "pending": pending,
         "as_of": as_of,
         "learners": learners,
         "filters": request.GET,
+        "chosen": chosen,
         "groups": LearnerGroup.choices,
         "positions": Position.choices,
         "courses": live_course_choices(),
         "statuses": list(STATUS_LABELS.items()),
         "course_id": _int(request.GET.get("course")),
         "pager_query": _pager_query(request.GET),
-        "target": settings.COORDINATION_TARGET_PCT,
+        "target": report.figures.target,
+        "target_own": report.own_target(top),
     }
     return render(request, "coordination/dashboard.html", context)
+
+
+@require_POST
+@login_required
+def unit_target(request, unit_id: int):
+    """Set or clear the completion target of a unit in scope (audited), back to its dashboard."""
+    _coordinator_only(request)
+    unit = _unit_in_scope(request, unit_id)
+    value = request.POST.get("target_pct", "").strip()
+    try:
+        unit_target_set(actor=request.user, unit=unit, target_pct=int(value) if value else None)
+    except ValueError as error:
+        message = str(error) if isinstance(error, TargetError) else _("Chỉ tiêu phải là một số từ 1 đến 100 (%).")
+        messages.error(request, message)
+    else:
+        messages.success(request, _("Đã lưu chỉ tiêu hoàn thành của %(unit)s.") % {"unit": unit.name})
+    return redirect(f"{reverse('coordination_dashboard')}?unit={unit.pk}")
 
 
 def _pager_query(params) -> str:
@@ -69,13 +102,6 @@ def _pager_query(params) -> str:
     query.pop("p", None)
     query.pop("refresh", None)
     return query.urlencode()
-
-
-def _filtered(report, params):
-    """Learner-list filters: learner group, position, status of any course (applied by the database)."""
-    return learners_filtered(
-        report, group=params.get("group", ""), position=params.get("position", ""), status=params.get("status", "")
-    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from ..exports import (
     UNITS_CSV,
     export_queue,
 )
+from ..selectors import LearnerFilters
 from ._common import InvalidParameter, _as_of, _coordinator_only, _int, _unit_in_scope, bad_parameter
 
 EXPORTS = {
@@ -30,7 +31,7 @@ EXPORTS = {
 @require_POST
 @login_required
 def export_start(request):
-    """Queue one download of the dashboard as shown (unit, as-of day, course) and show its job."""
+    """Queue one download of the dashboard as shown (unit, as-of day, course, learner filters) and show its job."""
     _coordinator_only(request)
     kind = EXPORTS.get(request.POST.get("export", ""))
     if kind is None:
@@ -41,6 +42,12 @@ def export_start(request):
     except InvalidParameter as error:
         return bad_parameter(request, error)
     job = export_queue(
-        actor=request.user, kind=kind, unit=unit, as_of=as_of, course_id=_int(request.POST.get("course"))
+        actor=request.user,
+        kind=kind,
+        unit=unit,
+        as_of=as_of,
+        course_id=_int(request.POST.get("course")),
+        filters=LearnerFilters.from_params(request.POST),
+        delimiter=request.POST.get("delimiter", ","),
     )
     return redirect("job_detail", job_id=job.pk)

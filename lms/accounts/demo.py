@@ -5,6 +5,7 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from lms.audit.services import SystemActor
 from lms.orgunits.models import MembershipSource
 from lms.orgunits.selectors import membership_confirmed, org_unit_by_code
 from lms.orgunits.services import coordinator_scope_grant, membership_transfer
@@ -45,7 +46,9 @@ def demo_account_ensure(*, email: str, full_name: str, unit, password: str, grou
         )
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     if membership_confirmed(user=user) is None:
-        membership_transfer(actor=None, user=user, unit=unit, source=MembershipSource.IMPORT, reason="seed_demo")
+        membership_transfer(
+            actor=SystemActor("seed_demo"), user=user, unit=unit, source=MembershipSource.IMPORT, reason="seed_demo"
+        )
     return user
 
 

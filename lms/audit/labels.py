@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "certificate.retry": _("Thử tạo lại chứng chỉ bị lỗi"),
     "certificate.revoke": _("Thu hồi chứng chỉ"),
     "coordinator_scope.grant": _("Giao phạm vi điều phối"),
+    "coordinator_scope.move": _("Chuyển phạm vi điều phối sang đơn vị kế thừa"),
     "coordinator_scope.withdraw": _("Thu hồi phạm vi điều phối"),
     "editor_role.grant": _("Giao vai trò biên tập viên"),
     "editor_role.withdraw": _("Thu hồi vai trò biên tập viên"),
@@ -28,9 +29,13 @@ ACTION_LABELS = {
     "membership.invitation_decline": _("Từ chối lời mời vào đơn vị"),
     "membership.invite": _("Mời vào đơn vị"),
     "membership.transfer": _("Chuyển đơn vị"),
+    "orgunit.create": _("Thêm đơn vị"),
+    "orgunit.merge": _("Sáp nhập đơn vị"),
+    "orgunit.rename": _("Đổi tên đơn vị"),
     "orgunits.import": _("Nhập danh mục đơn vị"),
     "quiz.override": _("Ngoại lệ bài kiểm tra"),
     "quiz.regrade": _("Chấm lại câu hỏi"),
+    "unit_target.set": _("Đặt chỉ tiêu hoàn thành của đơn vị"),
 }
 
 FIELD_LABELS = {
@@ -45,6 +50,9 @@ FIELD_LABELS = {
     "course": _("khoá học"),
     "due_date": _("hạn hoàn thành"),
     "exception": _("ngoại lệ"),
+    "name": _("tên"),
+    "valid_to": _("hiệu lực đến"),
+    "successor": _("đơn vị kế thừa"),
 }
 
 

@@ -9,6 +9,54 @@ from django.db import models
 from .models import AuditEntry
 
 
+class SystemActor:
+    """Who acts when no person does: a management command run without ``--actor``, the demo loader,
+    a follow-up the system applies on its own (e.g. assignments after a membership change).
+
+    Entries record ``"system: <name>"`` as the actor. Pass one explicitly (``SYSTEM`` or
+    ``SystemActor("import_org_units")``): ``actor=None`` is refused, so an entry never loses its actor
+    by accident.
+    """
+
+    pk = None
+    is_superuser = False
+
+    def __init__(self, name: str = ""):
+        self.name = name
+
+    @property
+    def label(self) -> str:
+        return f"system: {self.name}" if self.name else "system"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def __repr__(self) -> str:
+        return f"SystemActor({self.name!r})"
+
+
+SYSTEM = SystemActor()
+
+
+class AuditActorMissing(ValueError):
+    """``audit_record`` was called without an actor: a programming error, never a user's."""
+
+
+def actor_user(actor):
+    """The person behind ``actor`` for a ``…_by`` foreign key, or ``None`` for the system."""
+    return None if actor is None or isinstance(actor, SystemActor) else actor
+
+
+def _checked_actor(actor):
+    if isinstance(actor, SystemActor):
+        return actor
+    if actor is None or getattr(actor, "pk", None) is None:
+        raise AuditActorMissing(
+            "audit_record needs the person who acted (a saved user) or a SystemActor (lms.audit.services.SYSTEM)."
+        )
+    return actor
+
+
 def audit_record(
     *,
     actor,
@@ -24,13 +72,17 @@ def audit_record(
     ``subject`` is the person the action changed (default: ``target`` when it is a user). Changes are
     recorded as ``data["changes"] = {field: [old, new]}`` (``audit_changes`` builds it), which the
     audit-log screen shows as a readable diff.
+
+    ``actor`` is required: the user who acted, or a ``SystemActor`` when no person did (``SYSTEM``);
+    ``None`` raises ``AuditActorMissing``.
     """
+    actor = _checked_actor(actor)
     if subject is None and target is not None and isinstance(target, get_user_model()):
         subject = target
     entry = AuditEntry(
         subject=subject if subject is not None and subject.pk else None,
         subject_label=_person_label(subject) if subject is not None else "",
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor_user(actor),
         actor_label=_label(actor),
         action=action,
         data=data or {},
@@ -47,12 +99,13 @@ def audit_record(
 def audit_record_many(*, actor, action: str, items: list[dict[str, Any]], reason: str = "") -> int:
     """Append one entry per affected person in a single insert (imports, bulk assignments).
     Each item: ``{"subject": user, "target": obj (default the subject), "data": {...}}``."""
+    actor = _checked_actor(actor)
     entries = []
     for item in items:
         subject = item.get("subject")
         target = item.get("target", subject)
         entry = AuditEntry(
-            actor=actor if actor is not None and actor.pk else None,
+            actor=actor_user(actor),
             actor_label=_label(actor),
             action=action,
             data=item.get("data") or {},
@@ -93,6 +146,6 @@ def _person_label(person) -> str:
 
 
 def _label(actor) -> str:
-    if actor is None:
-        return "system"
+    if isinstance(actor, SystemActor):
+        return actor.label[:255]
     return (getattr(actor, "email", "") or str(actor))[:255]

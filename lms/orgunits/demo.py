@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lms.audit.services import SystemActor
+
 from .importing import org_units_import_csv
 from .models import OrgUnit
 from .selectors import org_unit_by_code
@@ -17,7 +19,7 @@ class DemoDataError(RuntimeError):
 
 def demo_units_load() -> None:
     """Idempotent: import the demo tree and point the pre-merger district at its successor commune."""
-    result = org_units_import_csv(data=DEMO_UNITS.read_bytes(), source_name="seed_demo")
+    result = org_units_import_csv(actor=SystemActor("seed_demo"), data=DEMO_UNITS.read_bytes(), source_name="seed_demo")
     if not result.ok:
         raise DemoDataError("\n".join(str(error) for error in result.errors))
     legacy = OrgUnit.objects.filter(code="262").first()

@@ -6,11 +6,16 @@ viewer and applies their scopes; templates never filter.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+
+from lms.audit.models import AuditEntry
+from lms.text import search_key
 
 from .models import CoordinatorScope, Membership, OrgUnit
 
@@ -155,3 +160,98 @@ def user_in_scope(*, viewer, user) -> bool:
 
 def coordinator_scopes_all() -> QuerySet[CoordinatorScope]:
     return CoordinatorScope.objects.select_related("user", "unit", "granted_by").order_by("unit__path", "user__email")
+
+
+# --- Administrators' unit screen ---------------------------------------------------------------
+
+
+@dataclass
+class UnitTreeRow:
+    unit: OrgUnit
+    members: int  # current confirmed members of this unit itself
+    members_total: int  # … of this unit and every unit below it
+    retired: bool
+    ancestors: list[OrgUnit]
+
+
+def org_unit_tree(*, query: str = "", include_retired: bool = False, day: date | None = None) -> list[UnitTreeRow]:
+    """The whole unit tree in tree order, each unit with its current member counts (its own and
+    with its sub-units). Units retired before ``day`` (today) are left out unless
+    ``include_retired``. With ``query``, only the units whose name (accent-insensitive) or code
+    contains it, each with its ancestors for context. Three queries, whatever the tree's size."""
+    day = day or timezone.localdate()
+    units = list(OrgUnit.objects.select_related("successor").order_by("path"))
+    direct = dict(
+        Membership.objects.filter(end__isnull=True, confirmed_at__isnull=False, user__is_active=True)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    by_path = {unit.path: unit for unit in units}
+    totals: dict[str, int] = {}
+    step = OrgUnit.steplen
+    for unit in units:
+        count = direct.get(unit.pk, 0)
+        for depth in range(1, unit.depth + 1):
+            prefix = unit.path[: depth * step]
+            totals[prefix] = totals.get(prefix, 0) + count
+    key = search_key(query)
+    code_query = (query or "").strip().casefold()
+    rows = []
+    for unit in units:
+        retired = unit.valid_to is not None and unit.valid_to < day
+        if retired and not include_retired:
+            continue
+        if key and key not in search_key(unit.name) and code_query not in unit.code.casefold():
+            continue
+        ancestors = [by_path[unit.path[: d * step]] for d in range(1, unit.depth) if unit.path[: d * step] in by_path]
+        rows.append(UnitTreeRow(unit, direct.get(unit.pk, 0), totals.get(unit.path, 0), retired, ancestors))
+    return rows
+
+
+def org_unit_for_admin(*, pk: int) -> OrgUnit | None:
+    return OrgUnit.objects.select_related("successor").filter(pk=pk).first()
+
+
+def org_unit_merge_target(*, code: str, day: date | None = None) -> OrgUnit | None:
+    """The unit a code names for a merge: the one valid on ``day`` (today), else the latest with that
+    code (a retired one, which the merge then refuses with its reason)."""
+    code = (code or "").strip()
+    return org_unit_by_code(code=code, day=day) or OrgUnit.objects.filter(code=code).order_by("-valid_from").first()
+
+
+def org_unit_renames(*, unit: OrgUnit) -> list[dict]:
+    """The unit's names over time, oldest first: ``{"effective", "old", "new", "actor", "reason"}``
+    read from its ``orgunit.rename`` audit entries (a rename is made in place, see the services)."""
+    unit_type = ContentType.objects.get_for_model(OrgUnit)
+    entries = AuditEntry.objects.filter(action="orgunit.rename", target_type=unit_type, target_id=str(unit.pk))
+    history = []
+    for entry in entries.order_by("at", "id"):
+        old, new = (entry.data.get("changes") or {}).get("name", [None, None])
+        effective = entry.data.get("effective")
+        history.append(
+            {
+                "effective": date.fromisoformat(effective) if effective else entry.at.date(),
+                "old": old,
+                "new": new,
+                "actor": entry.actor_label,
+                "reason": entry.reason,
+            }
+        )
+    return history
+
+
+def org_unit_name_on(*, unit: OrgUnit, day: date) -> str:
+    """The name ``unit`` had on ``day`` (for a report of a past period)."""
+    name = unit.name
+    for change in reversed(org_unit_renames(unit=unit)):
+        if change["effective"] > day and change["old"]:
+            name = change["old"]
+    return name
+
+
+def org_unit_members_current(*, unit: OrgUnit) -> int:
+    """Current confirmed members of active accounts (as counted in ``org_unit_tree``)."""
+    return Membership.objects.filter(
+        unit=unit, end__isnull=True, confirmed_at__isnull=False, user__is_active=True
+    ).count()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from lms.accounts.models import User
 from lms.accounts.services import editor_role_grant, user_name_correct
 from lms.audit.models import AuditEntry
+from lms.audit.services import SYSTEM
 from lms.orgunits.services import coordinator_scope_grant, membership_declare
 from tests.factories import UserFactory, make_province_tree
 
@@ -39,7 +40,7 @@ def _name_of(user) -> str:
 
 def test_a_coordinator_or_editor_can_neither_call_the_service_nor_open_the_screen(client, person, coordinator):
     editor = UserFactory()
-    editor_role_grant(actor=None, user=editor)
+    editor_role_grant(actor=SYSTEM, user=editor)
     url = reverse("lms_name_correct", args=[person.pk])
     assert url == f"/admin/people/{person.pk}/name/"
     for actor in (coordinator, editor, person):

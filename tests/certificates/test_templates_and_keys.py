@@ -17,6 +17,7 @@ from certificates.images import PAGE_PIXELS
 from certificates.models import Certificate, CertificateStatus, CertificateTemplate, IssuerKey
 from certificates.selectors import certificate_verify
 from courses.models import Enrollment, EnrollmentStatus
+from lms.audit.services import SYSTEM
 from tests.factories import UserFactory, make_course
 
 from .conftest import complete_course
@@ -107,7 +108,7 @@ def test_a_compromised_key_signs_nothing_more(settings, tmp_path, nhung, course)
 
     key = issuer_key_record(issuer=signing.issuer_signer())
     assert key.fingerprint == fingerprint
-    issuer_key_declare_compromised(actor=None, key=key, reason="Lộ khoá")
+    issuer_key_declare_compromised(actor=SYSTEM, key=key, reason="Lộ khoá")
     certificate = Certificate.objects.get(enrollment=complete_course(nhung, course))
     with pytest.raises(signing.IssuerKeyMissing):
         services.certificate_issue(certificate_id=certificate.pk)

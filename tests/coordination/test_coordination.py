@@ -181,9 +181,9 @@ def test_xlsx_export_has_vietnamese_headers_codes_as_text_and_only_scope_rows(cl
     client.force_login(world["ca"])
     sheet = load_workbook(io.BytesIO(job_file(export(client, "learners_xlsx")))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Họ và tên", "Email", "Mã đơn vị")
+    assert rows[0][:4] == ("Họ và tên", "Email", "Điện thoại", "Mã đơn vị")
     assert {row[0] for row in rows[1:]} == {"Nguyễn Văn Bình", "Trần Thị An"}
-    assert all(row[2] == "09325" for row in rows[1:])  # text, leading zero kept
+    assert all(row[3] == "09325" for row in rows[1:])  # text, leading zero kept
 
 
 def test_learner_list_filters_by_group_position_and_status(client, world):

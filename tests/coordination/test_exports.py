@@ -39,11 +39,11 @@ def _text(kind: str, client) -> str:
 
 def test_learner_csv_has_no_live_cell(client, hostile_scope):
     rows = csv_cells_inert(_text("learners_csv", client))
-    assert rows[0][:3] == ["Họ và tên", "Email", "Mã đơn vị"]
+    assert rows[0][:4] == ["Họ và tên", "Email", "Điện thoại", "Mã đơn vị"]
     names = {row[0] for row in rows[1:]}
     assert {neutralised(name) for name in HOSTILE_NAMES} <= names
     assert '\'=HYPERLINK("http://x","Bấm")' in names and "Nguyễn Thị Hồng Nhung" in names
-    assert {row[5] for row in rows[1:]} >= {neutralised(name) for name in HOSTILE_NAMES}  # course titles
+    assert {row[7] for row in rows[1:]} >= {neutralised(name) for name in HOSTILE_NAMES}  # course titles
 
 
 @pytest.mark.parametrize(("kind", "column"), [("units_csv", 1), ("courses_csv", 0)])
@@ -57,11 +57,11 @@ def test_learner_xlsx_has_no_formula_and_keeps_codes_as_text(client, hostile_sco
 
     data = job_file(export(client, "learners_xlsx"))
     rows = xlsx_cells_inert(data)
-    assert rows[0][:3] == ["Họ và tên", "Email", "Mã đơn vị"]
+    assert rows[0][:4] == ["Họ và tên", "Email", "Điện thoại", "Mã đơn vị"]
     assert {neutralised(name) for name in HOSTILE_NAMES} <= {row[0] for row in rows[1:]}
     sheet = load_workbook(io.BytesIO(data)).active
-    codes = [sheet.cell(row=row, column=3) for row in range(2, sheet.max_row + 1)]
+    codes = [sheet.cell(row=row, column=4) for row in range(2, sheet.max_row + 1)]
     assert "00900" in {cell.value for cell in codes}  # the leading zero is kept
     assert all(cell.data_type == "s" and cell.number_format == "@" for cell in codes)
-    progress = sheet.cell(row=2, column=7)
+    progress = sheet.cell(row=2, column=9)
     assert progress.data_type == "n" and progress.value == 0  # numbers stay numbers

@@ -3,19 +3,25 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from lms.orgunits.importing import org_units_import_csv
+from lms.audit.commands import actor_argument_add, command_actor
+from lms.orgunits.importing import org_units_import_file
 
 
 class Command(BaseCommand):
-    help = "Import organisational units from a CSV file (all rows or none)."
+    help = "Import organisational units from a CSV or XLSX file (all rows or none; every bad row is listed)."
 
     def add_arguments(self, parser):
         parser.add_argument("csv_path", type=Path)
+        actor_argument_add(parser)
 
-    def handle(self, *args, csv_path: Path, **options):
+    def handle(self, *args, csv_path: Path, actor: str, **options):
+        actor = command_actor(email=actor, command="import_org_units")
         if not csv_path.exists():
             raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": csv_path})
-        result = org_units_import_csv(data=csv_path.read_bytes(), source_name=csv_path.name)
+        with csv_path.open("rb") as upload:
+            result = org_units_import_file(
+                actor=actor, filename=csv_path.name, data_or_file=upload, source_name=csv_path.name
+            )
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
