@@ -148,7 +148,9 @@ def test_the_check_finds_english_where_there_is_some(client, admin_user):
     """The same screen in English is full of the catalogues' messages: the check can fail.
 
     After the Vietnamese screens, on purpose: a screen rendered in English earlier in the process leaves
-    some of Wagtail's texts in English for everyone (the snippet chooser's "Choose another")."""
+    some of Wagtail's texts in English for everyone — ``wagtail.snippets.widgets.AdminSnippetChooser``
+    formats its lazy "Choose another %(object)s" when the cached form class is built, in the language of
+    that first request (the question's category chooser)."""
     admin_user.language = "en"
     admin_user.save()
     client.force_login(admin_user)
