@@ -18,3 +18,18 @@ def refuse_autosave_on_create(request, parent_page, page_class):
         message = _("Trang mới chưa được tự động lưu: trang chỉ được tạo khi bạn lưu bản nháp hoặc xuất bản.")
         return JsonResponse({"success": False, "error_code": "blocked_by_hook", "error_message": message}, status=400)
     return None
+
+
+def _site_columns_in_the_readers_language() -> None:
+    """Wagtail's site list names three columns after the field ("Site name", "Root page", "Port"), in
+    English whatever the language; give them the fields' translated verbose names instead."""
+    from django.utils.text import capfirst  # noqa: PLC0415
+    from wagtail.models import Site  # noqa: PLC0415
+    from wagtail.sites.views import IndexView  # noqa: PLC0415
+
+    for column in IndexView.columns:
+        if column.name in ("port", "site_name", "root_page"):
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+_site_columns_in_the_readers_language()
