@@ -23,13 +23,31 @@ class NamedLearners:
 class AssignmentForm(forms.Form):
     title = forms.CharField(label=_("Tên đợt giao"), max_length=255)
     plan_reference = forms.CharField(label=_("Căn cứ (kế hoạch)"), max_length=255, required=False)
-    courses = forms.ModelMultipleChoiceField(label=_("Khoá học"), queryset=CoursePage.objects.none())
-    units = forms.ModelMultipleChoiceField(label=_("Đơn vị (gồm đơn vị trực thuộc)"), queryset=OrgUnit.objects.none())
+    # Ticked boxes, not multi-select lists: every title is read whole (long course names wrap) and
+    # nobody has to know Ctrl-click.
+    courses = forms.ModelMultipleChoiceField(
+        label=_("Khoá học"),
+        queryset=CoursePage.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Đánh dấu một hoặc nhiều khoá học."),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị (gồm đơn vị trực thuộc)"),
+        queryset=OrgUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Người học của đơn vị được chọn và mọi đơn vị trực thuộc đều được giao."),
+    )
     learner_groups = forms.MultipleChoiceField(
-        label=_("Nhóm người học (để trống: tất cả)"), choices=LearnerGroup.choices, required=False
+        label=_("Nhóm người học (để trống: tất cả)"),
+        choices=LearnerGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     positions = forms.MultipleChoiceField(
-        label=_("Chức vụ (để trống: tất cả)"), choices=Position.choices, required=False
+        label=_("Chức vụ (để trống: tất cả)"),
+        choices=Position.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     emails = forms.CharField(
         label=_("Người học cụ thể (mỗi dòng một email)"),

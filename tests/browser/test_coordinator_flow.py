@@ -50,8 +50,8 @@ def test_assign_learner_sees_deadline_report_moves_to_completed_and_export_opens
     page.goto(base + "/coordinate/assignments/new/")
     page.get_by_label("Tên đợt giao").fill("Phổ cập dịch vụ công")
     page.get_by_label("Căn cứ (kế hoạch)").fill("Kế hoạch số 138/KH-UBND")
-    page.get_by_label("Khoá học", exact=True).select_option(label="Dịch vụ công trực tuyến")
-    page.get_by_label("Đơn vị (gồm đơn vị trực thuộc)").select_option(label="Xã Tiên Du (09325)")
+    page.get_by_role("group", name="Khoá học").get_by_label("Dịch vụ công trực tuyến").check()
+    page.get_by_role("group", name="Đơn vị (gồm đơn vị trực thuộc)").get_by_label("Xã Tiên Du (09325)").check()
     page.get_by_label("Hạn hoàn thành (dd/mm/yyyy)").fill("31/12/2099")
     page.get_by_role("button", name="Giao").click()
     page.wait_for_url(re.compile(r".*/jobs/\d+/$"))  # the worker enrols the learners; the page follows it
