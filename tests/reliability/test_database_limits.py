@@ -13,7 +13,6 @@ from certificates.services import certificate_mark_failed
 from lms.database import REQUEST, TASK, database_timeouts, database_timeouts_apply
 from tests.factories import UserFactory, make_course
 from tests.fixtures.worker import wait_for
-from tests.services import require
 
 from .conftest import broker_of_this_process, side_effect_counts, wait_until_settled
 
@@ -21,7 +20,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def postgres_only():
-    require(connection.vendor == "postgresql", "PostgreSQL limits need DATABASE_URL=postgres://…")
+    """SQLite has no such limits (its busy timeout is a setting): not a missing service, not applicable."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL limits: run with DATABASE_URL=postgres://…")
 
 
 def raw_connection():
