@@ -193,6 +193,9 @@ class Certificate(models.Model):
     issuer_key = models.ForeignKey(IssuerKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    # The last publish of the render task that the broker refused (None once one succeeds): the
+    # sweeper retries such a certificate seconds after it, not minutes (docs/reliability.md).
+    enqueue_failed_at = models.DateTimeField(null=True, blank=True)
     render_attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     issued_at = models.DateTimeField(_("cấp lúc"), null=True, blank=True)
@@ -245,6 +248,8 @@ class Certificate(models.Model):
             models.Index(fields=["status", "enqueued_at"]),
             models.Index(fields=["user", "status"]),
             models.Index(fields=["status", "expires_on"]),
+            # The "certificate issued" e-mails still owed (the outbox the sweeper reads).
+            models.Index(fields=["issued_at"], condition=Q(notified_at__isnull=True), name="certificate_notify_owed"),
         ]
 
     def __str__(self) -> str:

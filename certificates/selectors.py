@@ -188,6 +188,10 @@ def certificates_due_for_reminder(*, today=None) -> QuerySet[Certificate]:
 # --- A learner's own certificate, as learner pages show it ------------------------
 
 
+# What ``certificate_state`` reads: selectors feeding it load these fields only.
+STATE_FIELDS = ("code", "status", "pdf", "requested_at", "enqueue_failed_at")
+
+
 @dataclass(frozen=True)
 class CertificateState:
     """What the completion page, the course page and the status endpoint say about one
@@ -201,16 +205,48 @@ class CertificateState:
     status_url: str
     download_url: str
     verify_url: str
+    waiting: bool = False
+    message: str = ""
 
     def as_json(self) -> dict:
         return {
             "code": self.code,
             "status": self.status,
             "label": self.label,
+            "message": self.message,
+            "waiting": self.waiting,
             "ready": self.ready,
             "download_url": self.download_url,
             "verify_url": self.verify_url,
         }
+
+
+def certificate_waiting(certificate: Certificate) -> bool:
+    """Pending, and its render is not known to be on its way: the broker refused its publish, or
+    it has waited longer than ``CERTIFICATE_WAITING_AFTER_SECONDS`` (a render takes seconds)."""
+    if certificate.status != CertificateStatus.PENDING:
+        return False
+    if certificate.enqueue_failed_at is not None:
+        return True
+    waited = timezone.now() - certificate.requested_at
+    return waited > timedelta(seconds=settings.CERTIFICATE_WAITING_AFTER_SECONDS)
+
+
+def certificate_status_message(certificate: Certificate) -> str:
+    """The sentence shown under the status: what is happening and what to expect, honestly."""
+    if certificate.status == CertificateStatus.ISSUED and certificate.pdf:
+        return gettext("Chứng chỉ của bạn đã sẵn sàng.")
+    if certificate.status == CertificateStatus.PENDING:
+        if certificate_waiting(certificate):
+            return gettext(
+                "Chứng chỉ đang chờ cấp: hệ thống tạo chứng chỉ đang bận hoặc tạm gián đoạn. Kết quả học tập "
+                "của bạn đã được lưu; chứng chỉ sẽ được cấp tự động khi hệ thống hoạt động trở lại, thường "
+                "trong vài phút. Bạn sẽ nhận email khi xong."
+            )
+        return gettext("Chứng chỉ đang được tạo và ký số; thường chỉ mất vài giây. Bạn sẽ nhận email khi xong.")
+    if certificate.status == CertificateStatus.FAILED:
+        return gettext("Chưa tạo được chứng chỉ. Quản trị viên đã được thông báo và sẽ tạo lại.")
+    return ""
 
 
 def certificate_state(*, certificate: Certificate) -> CertificateState:
@@ -218,15 +254,33 @@ def certificate_state(*, certificate: Certificate) -> CertificateState:
     the public page knows every certificate but pending and failed ones."""
     code = certificate.code_display
     public = certificate.status not in (CertificateStatus.PENDING, CertificateStatus.FAILED)
+    waiting = certificate_waiting(certificate)
     return CertificateState(
         code=code,
         status=certificate.status,
-        label=str(certificate.get_status_display()),
+        label=gettext("Đang chờ cấp") if waiting else str(certificate.get_status_display()),
         ready=certificate.status == CertificateStatus.ISSUED and bool(certificate.pdf),
         status_url=reverse("certificate_status", args=[code]),
         download_url=reverse("certificate_download", args=[code]) if certificate.pdf else "",
         verify_url=verify_path(certificate.code) if public else "",
+        waiting=waiting,
+        message=certificate_status_message(certificate),
     )
+
+
+def oldest_pending_certificate_check() -> dict:
+    """Health probe: the age of the oldest ``pending`` certificate (red past
+    ``HEALTHZ_PENDING_CERTIFICATE_MAX_SECONDS``) and how many wait."""
+    pending = Certificate.objects.filter(status=CertificateStatus.PENDING)
+    oldest = pending.order_by("requested_at").values_list("requested_at", flat=True).first()
+    if oldest is None:
+        return {"ok": True, "pending": 0, "oldest_age_seconds": None}
+    age = round((timezone.now() - oldest).total_seconds(), 1)
+    return {
+        "ok": age <= settings.HEALTHZ_PENDING_CERTIFICATE_MAX_SECONDS,
+        "pending": pending.count(),
+        "oldest_age_seconds": age,
+    }
 
 
 def certificate_of_enrollment(*, enrollment) -> Certificate | None:
@@ -236,7 +290,7 @@ def certificate_of_enrollment(*, enrollment) -> Certificate | None:
     return (
         Certificate.objects.filter(enrollment=enrollment)
         .exclude(status=CertificateStatus.SUPERSEDED)
-        .only("code", "status", "pdf")
+        .only(*STATE_FIELDS)
         .first()
     )
 
@@ -246,7 +300,7 @@ def certificate_of_owner(*, user, code: str) -> Certificate | None:
     normalised = code_normalise(code)
     if normalised is None or not user.is_authenticated:
         return None
-    return Certificate.objects.filter(code=normalised, user=user).only("code", "status", "pdf").first()
+    return Certificate.objects.filter(code=normalised, user=user).only(*STATE_FIELDS).first()
 
 
 def certificates_recent_of(*, user, limit: int = 3) -> list[Certificate]:
@@ -254,6 +308,6 @@ def certificates_recent_of(*, user, limit: int = 3) -> list[Certificate]:
     return list(
         Certificate.objects.filter(user=user)
         .exclude(status=CertificateStatus.SUPERSEDED)
-        .only("code", "status", "pdf", "frozen")
+        .only(*STATE_FIELDS, "frozen")
         .order_by("-requested_at")[:limit]
     )

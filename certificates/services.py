@@ -24,8 +24,8 @@ from functools import partial
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -166,10 +166,20 @@ def certificates_request_many(*, enrollments) -> list[Certificate]:
 
 
 def certificates_enqueue_many(*, ids: list[int]) -> int:
-    """Publish the render task of each certificate; what cannot be published waits for the sweeper."""
-    published = [pk for pk in ids if _publish_render(pk)]
+    """Publish the render task of each certificate; what cannot be published waits for the sweeper.
+    The first refused publish stops the loop (the broker is down: the rest would fail too)."""
+    published = []
+    for pk in ids:
+        if not _publish_render(pk):
+            break
+        published.append(pk)
     for start in range(0, len(published), 1000):
-        Certificate.objects.filter(pk__in=published[start : start + 1000]).update(enqueued_at=timezone.now())
+        Certificate.objects.filter(pk__in=published[start : start + 1000]).update(
+            enqueued_at=timezone.now(), enqueue_failed_at=None
+        )
+    failed = ids[len(published) :]
+    for start in range(0, len(failed), 1000):
+        Certificate.objects.filter(pk__in=failed[start : start + 1000]).update(enqueue_failed_at=timezone.now())
     return len(published)
 
 
@@ -189,10 +199,16 @@ def _certificate_create(**fields) -> Certificate | None:
 
 def certificate_enqueue(*, certificate_id: int) -> bool:
     """Publish the render task. Never raises: with the broker down the certificate
-    stays ``pending`` and the sweeper enqueues it again later."""
-    if not _publish_render(certificate_id):
-        return False
-    Certificate.objects.filter(pk=certificate_id).update(enqueued_at=timezone.now())
+    stays ``pending`` with ``enqueue_failed_at`` set, and the sweeper publishes it again
+    ``CERTIFICATE_ENQUEUE_RETRY_SECONDS`` later. Runs after the commit (or in the sweeper),
+    in autocommit: each update is its own short statement."""
+    try:
+        if not _publish_render(certificate_id):
+            Certificate.objects.filter(pk=certificate_id).update(enqueue_failed_at=timezone.now())
+            return False
+        Certificate.objects.filter(pk=certificate_id).update(enqueued_at=timezone.now(), enqueue_failed_at=None)
+    except DatabaseError as exc:  # after the learner's commit: never a 500 (the sweeper sees the row)
+        logger.warning("Could not record the enqueue of certificate %s (%s)", certificate_id, exc)
     return True
 
 
@@ -301,21 +317,45 @@ def certificate_issue(*, certificate_id: int) -> Certificate | None:
     return locked
 
 
-def _notify_enqueue(*, certificate_id: int) -> None:
+def _notify_enqueue(*, certificate_id: int) -> bool:
+    """Publish the "certificate issued" e-mail. The row itself records that it is owed (issued,
+    ``notified_at`` empty, committed with the issue): a publish the broker refused is sent by
+    ``certificates_notify_sweep`` instead — once, as the send claims ``notified_at`` first."""
     from .tasks import certificate_issued_notify  # noqa: PLC0415 — tasks.py imports this module
 
     try:
         certificate_issued_notify.apply_async(args=[certificate_id], retry=False)
     except Exception as exc:
-        logger.warning("Could not enqueue the e-mail for certificate %s: %s", certificate_id, exc)
+        logger.warning("Could not enqueue the e-mail for certificate %s (%s); the sweeper will", certificate_id, exc)
+        return False
+    return True
 
 
-@transaction.atomic
 def certificate_mark_failed(*, certificate_id: int, error: str) -> None:
-    """After the last retry (or a permanent error): ``pending`` → ``failed`` with the error."""
+    """After the last retry (or a permanent error): ``pending`` → ``failed`` with the error.
+
+    Works whatever state the task left the connection in: a soft time limit or a statement
+    timeout raised mid-query can leave the driver inside a transaction Django does not know
+    about ("can't change 'autocommit' now"), or the transaction aborted. Outside an ``atomic``
+    block such a connection is closed and the update runs on a fresh one."""
+    if not connection.in_atomic_block:
+        _connection_reset()
     Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.PENDING).update(
         status=CertificateStatus.FAILED, last_error=error[:4000]
     )
+
+
+def _connection_reset() -> None:
+    """Close the connection unless it is idle in autocommit, so the next query gets a clean one."""
+    raw = connection.connection
+    if raw is None:
+        return
+    try:
+        in_transaction = connection.vendor == "postgresql" and raw.info.transaction_status != 0  # 0: IDLE
+    except Exception:
+        in_transaction = True
+    if in_transaction or not connection.get_autocommit() or connection.needs_rollback:
+        connection.close()
 
 
 @transaction.atomic
@@ -413,17 +453,60 @@ def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Cert
 
 
 def certificates_pending_sweep(*, older_than_seconds: int | None = None) -> int:
-    """Re-enqueue ``pending`` certificates last enqueued (or requested) longer ago than the
-    threshold. Returns how many were enqueued."""
+    """Publish again the ``pending`` certificates whose render is not known to be queued.
+
+    * never published, or the last publish refused by the broker: ``CERTIFICATE_ENQUEUE_RETRY_SECONDS``
+      after the last try (seconds: the broker is back when the sweep's own task runs);
+    * published but still pending after ``CERTIFICATE_PENDING_SWEEP_AGE`` (a message lost with the
+      filesystem transport or a dead worker).
+
+    ``older_than_seconds`` overrides both ages. Stops at the first refused publish (the broker
+    is still down). Returns how many were published."""
+    retry = settings.CERTIFICATE_ENQUEUE_RETRY_SECONDS if older_than_seconds is None else older_than_seconds
     age = settings.CERTIFICATE_PENDING_SWEEP_AGE if older_than_seconds is None else older_than_seconds
-    cutoff = timezone.now() - timedelta(seconds=age)
+    now = timezone.now()
     stale = (
         Certificate.objects.filter(status=CertificateStatus.PENDING)
-        .annotate(last_try=Coalesce("enqueued_at", "requested_at"))
-        .filter(last_try__lte=cutoff)
+        .annotate(last_try=Coalesce("enqueue_failed_at", "requested_at"))
+        .filter(
+            Q(enqueued_at__isnull=True, last_try__lte=now - timedelta(seconds=retry))
+            | Q(enqueue_failed_at__lte=now - timedelta(seconds=retry))
+            | Q(enqueued_at__lte=now - timedelta(seconds=age))
+        )
+        .order_by("requested_at")
         .values_list("pk", flat=True)
     )
-    count = sum(1 for pk in list(stale[:500]) if certificate_enqueue(certificate_id=pk))
+    count = 0
+    for pk in list(stale[:500]):
+        if not certificate_enqueue(certificate_id=pk):
+            break
+        count += 1
+    return count
+
+
+def certificates_notify_sweep(*, older_than_seconds: int | None = None) -> int:
+    """Publish the "certificate issued" e-mails still owed: issued more than
+    ``CERTIFICATE_NOTIFY_SWEEP_AGE`` seconds ago (their own publish had time to run), within
+    ``CERTIFICATE_NOTIFY_WINDOW_HOURS``, not sent. Sending claims the row, so a publish that
+    meets an e-mail already sent does nothing. Stops at the first refused publish."""
+    age = settings.CERTIFICATE_NOTIFY_SWEEP_AGE if older_than_seconds is None else older_than_seconds
+    now = timezone.now()
+    owed = (
+        Certificate.objects.filter(
+            status=CertificateStatus.ISSUED,
+            notified_at__isnull=True,
+            issued_at__lte=now - timedelta(seconds=age),
+            issued_at__gte=now - timedelta(hours=settings.CERTIFICATE_NOTIFY_WINDOW_HOURS),
+            user__anonymised_at__isnull=True,
+        )
+        .order_by("issued_at")
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in list(owed[:500]):
+        if not _notify_enqueue(certificate_id=pk):
+            break
+        count += 1
     return count
 
 

@@ -1,7 +1,23 @@
-"""Language choice for the site."""
+"""Language choice for the site; the liveness answer."""
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
+
+
+class LivenessMiddleware:
+    """``/healthz`` answers before anything else runs — no session, site, cache or database — so a
+    probe costs the same whatever the state of the services (the deep check is ``/healthz/deep``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            response = JsonResponse({"status": "ok"})
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
 
 
 class SiteLanguageMiddleware:

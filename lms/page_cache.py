@@ -29,6 +29,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from lms.cache_backends import cache_degraded
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
@@ -38,6 +40,23 @@ HEADER = "X-Page-Cache"
 
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
+
+
+class CacheUnavailable(Exception):
+    """The shared cache answered from its outage bypass (``lms.cache_backends``): what it returned
+    is not what it holds, so no generation read from it may tag a value kept in this process."""
+
+
+def _read_many(keys: list[str]) -> dict:
+    stored = _cache().get_many(keys)
+    if cache_degraded(_cache()):
+        raise CacheUnavailable("the shared cache is bypassed")
+    return stored
+
+
+# Generations this process could not bump during a cache outage: bumped again once the cache
+# answers, so a publish made during the outage still retires what other processes keep.
+_missed_bumps: set[str] = set()
 
 
 # Per request, each generation is read from the shared cache once (``ContentCacheScopeMiddleware``
@@ -59,10 +78,21 @@ def generation_bump(generation_key: str = GENERATION_KEY) -> None:
         cache = _cache()
         try:
             cache.incr(generation_key)
-        except ValueError:  # no generation yet
+        except ValueError:  # no generation yet (or the cache is bypassed: checked below)
             cache.set(generation_key, _generation_new(), timeout=None)
+        if cache_degraded(cache):
+            raise CacheUnavailable("the shared cache is bypassed")
+        _missed_bumps.discard(generation_key)
     except Exception as exc:
-        logger.warning("Cache invalidation of %s failed (%s)", generation_key, exc)
+        _missed_bumps.add(generation_key)
+        logger.info("Cache invalidation of %s failed (%s); retried once the cache answers", generation_key, exc)
+
+
+def _missed_bumps_retry() -> None:
+    for generation_key in list(_missed_bumps):
+        if cache_degraded(_cache()):
+            return
+        generation_bump(generation_key)
 
 
 def _generation_new() -> int:
@@ -75,7 +105,9 @@ def _generation_of(stored: dict, generation_key: str) -> int:
     generation = stored.get(generation_key)
     if generation is None:
         _cache().add(generation_key, _generation_new(), timeout=None)
-        generation = _cache().get(generation_key, 0)
+        generation = _cache().get(generation_key)
+        if generation is None or cache_degraded(_cache()):
+            raise CacheUnavailable("no generation could be read")
     return generation
 
 
@@ -113,6 +145,8 @@ class ContentCacheScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _missed_bumps:
+            _missed_bumps_retry()
         token = _request_generations.set({})
         try:
             return self.get_response(request)
@@ -148,12 +182,16 @@ def cached_under_generation(generation_key: str, key: str, build, timeout: int):
             if value is not None:
                 return value
             entry = _cache().get(key)
+            if cache_degraded(_cache()):
+                raise CacheUnavailable("the shared cache is bypassed")
         else:
-            stored = _cache().get_many([generation_key, key])
+            stored = _read_many([generation_key, key])
             generation = _generation_of(stored, generation_key)
             if memo is not None:
                 memo[generation_key] = generation
             entry = stored.get(key)
+    except CacheUnavailable:  # the backend logs the outage once per interval
+        return build()
     except Exception as exc:
         logger.warning("Cache unavailable (%s)", exc)
         return build()
@@ -167,6 +205,8 @@ def cached_under_generation(generation_key: str, key: str, build, timeout: int):
         _cache().set(key, (generation, value), timeout=timeout)
     except Exception as exc:
         logger.warning("Cache store failed (%s)", exc)
+        return value
+    if cache_degraded(_cache()):  # not stored: not kept in memory either
         return value
     _local_put(key, generation, value, timeout)
     return value
@@ -228,8 +268,10 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = self._key(request)
         try:
-            stored = _cache().get_many([GENERATION_KEY, key])
+            stored = _read_many([GENERATION_KEY, key])
             generation = _generation_of(stored, GENERATION_KEY)
+        except CacheUnavailable:  # a cache outage (logged by the backend): render as if nothing were stored
+            return self.get_response(request)
         except Exception as exc:  # a cache outage: render as if nothing were stored
             logger.warning("Page cache unavailable (%s)", exc)
             return self.get_response(request)

@@ -52,6 +52,7 @@ urlpatterns = [
     path("_util/login/", to_allauth("account_login")),
     re_path(r"^admin/password_reset/", to_allauth("account_reset_password")),
     path("healthz", lms_views.healthz, name="healthz"),
+    path("healthz/deep", lms_views.healthz_deep, name="healthz_deep"),
     path("favicon.ico", lms_views.favicon, name="favicon"),
     path("language/", account_views.language_switch, name="language_switch"),
     path("privacy/", account_views.privacy_notice, name="privacy_notice"),

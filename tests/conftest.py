@@ -49,3 +49,14 @@ def learner(db, password):
 @pytest.fixture
 def admin_user(db, password):
     return UserFactory(password=password, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _request_database_timeouts():
+    """The test process serves requests (the test client, the live server): it runs with the web
+    processes' PostgreSQL limits (lms.database), as gunicorn does through lms.wsgi. Only options
+    are set: connections open with them whenever a test first uses the database."""
+    from lms.database import REQUEST, database_timeouts_apply
+
+    database_timeouts_apply(REQUEST)
+    yield

@@ -84,3 +84,16 @@ class BackgroundJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class SweepHeartbeat(models.Model):
+    """When the sweeps last ran, by who ran them: ``beat`` (the periodic task beat schedules and a
+    worker runs) or ``worker-fallback`` (a worker sweeping itself because beat fell silent).
+    ``/healthz``'s deep check reads the ``beat`` row's age; the fallback row is also its claim, so
+    several workers never sweep in the same interval."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

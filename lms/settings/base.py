@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lms.middleware.LivenessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.page_cache.ContentCacheScopeMiddleware",
@@ -134,6 +135,13 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL limits (lms.database): a request waits at most this long for a row lock and runs no
+# statement longer; worker tasks wait as long for a lock and may run longer statements (exports,
+# recounts). Web processes and workers set them; management commands (migrations) do not.
+DATABASE_REQUEST_LOCK_TIMEOUT_MS = env_int("DATABASE_REQUEST_LOCK_TIMEOUT_MS", 5_000)
+DATABASE_REQUEST_STATEMENT_TIMEOUT_MS = env_int("DATABASE_REQUEST_STATEMENT_TIMEOUT_MS", 30_000)
+DATABASE_TASK_LOCK_TIMEOUT_MS = env_int("DATABASE_TASK_LOCK_TIMEOUT_MS", 10_000)
+DATABASE_TASK_STATEMENT_TIMEOUT_MS = env_int("DATABASE_TASK_STATEMENT_TIMEOUT_MS", 300_000)
 
 # --- Cache (shared by every process: allauth's rate limits live here) -------
 # CACHE_URL (redis://host:6379/1) selects Redis; give it its own database
@@ -141,11 +149,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = env_str("CACHE_URL")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 if CACHE_URL:
+    # Optional at run time (lms.cache_backends): a Redis outage is logged and bypassed — pages are
+    # rendered fresh — never a 500. Short socket timeouts bound what a hung Redis costs a request;
+    # after a failure the cache is not asked again for CACHE_RETRY_SECONDS.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache_backends.FaultTolerantRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hocso"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(env_str("CACHE_SOCKET_TIMEOUT", "0.5")),
+                "socket_timeout": float(env_str("CACHE_SOCKET_TIMEOUT", "0.5")),
+                "RETRY_AFTER": float(env_str("CACHE_RETRY_SECONDS", "5")),
+            },
         }
     }
 else:
@@ -282,6 +298,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# No publish is retried where it is made (a request thread, beat's loop): every publish whose loss
+# matters is recorded in the database first and swept again (lms.jobs.sweeps).
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -336,9 +355,16 @@ JOB_STORAGE_ALIAS = env_str("JOB_STORAGE_ALIAS", "")
 # Queue of the job task; empty = Celery's default queue. A busy deployment gives jobs their own
 # worker (``celery worker -Q jobs``) so a long import never delays certificates or e-mails.
 JOB_TASK_QUEUE = env_str("JOB_TASK_QUEUE", "")
-CELERY_BEAT_SCHEDULE["jobs-sweep"] = {
-    "task": "lms.jobs.tasks.jobs_sweep",
-    "schedule": timedelta(seconds=env_int("JOB_SWEEP_SECONDS", 20)),
+# --- Outbox sweeps (lms.jobs.sweeps) -----------------------------------------------------
+# Every side effect that must happen (a certificate render, a "certificate issued" e-mail, a job)
+# is a database row first; every SWEEP_SECONDS beat runs the registered sweeps, which publish
+# again what a broker outage or a killed worker lost, and record the beat heartbeat. A worker
+# whose view of that heartbeat is older than SWEEP_FALLBACK_AFTER_SECONDS sweeps itself (0: never).
+SWEEP_SECONDS = env_int("SWEEP_SECONDS", 10)
+SWEEP_FALLBACK_AFTER_SECONDS = env_int("SWEEP_FALLBACK_AFTER_SECONDS", 60)
+CELERY_BEAT_SCHEDULE["outbox-sweeps"] = {
+    "task": "lms.jobs.tasks.sweeps_run",
+    "schedule": timedelta(seconds=SWEEP_SECONDS),
 }
 
 # --- Quizzes -------------------------------------------------------------------------
@@ -350,7 +376,17 @@ GIFT_MAX_BYTES = env_int("GIFT_MAX_BYTES", 2 * 1024 * 1024)
 GIFT_MAX_QUESTIONS = env_int("GIFT_MAX_QUESTIONS", 2000)
 
 # --- Health check ---------------------------------------------------------------
-HEALTHZ_WORKER_WAIT_SECONDS = env_int("HEALTHZ_WORKER_WAIT_SECONDS", 5)
+# /healthz is public liveness (constant time, touches nothing). /healthz/deep checks the database,
+# the broker, a worker round trip (a control ping, never a task), the queue depth, beat's sweep
+# heartbeat and what apps register (the oldest pending certificate); it answers loopback clients
+# and requests carrying HEALTHZ_TOKEN (header "Authorization: Bearer <token>"), others get 404.
+# Its result is kept HEALTHZ_DEEP_CACHE_SECONDS in the process, so a burst of probes costs one check.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
+HEALTHZ_DEEP_CACHE_SECONDS = float(env_str("HEALTHZ_DEEP_CACHE_SECONDS", "5"))
+HEALTHZ_WORKER_WAIT_SECONDS = float(env_str("HEALTHZ_WORKER_WAIT_SECONDS", "1"))
+HEALTHZ_BEAT_STALE_SECONDS = env_int("HEALTHZ_BEAT_STALE_SECONDS", 90)
+HEALTHZ_QUEUE_DEPTH_MAX = env_int("HEALTHZ_QUEUE_DEPTH_MAX", 1000)
+HEALTHZ_PENDING_CERTIFICATE_MAX_SECONDS = env_int("HEALTHZ_PENDING_CERTIFICATE_MAX_SECONDS", 600)
 
 # --- Coordination -------------------------------------------------------------------
 # The completion target units are ranked against when neither they nor a unit above them has one of
@@ -424,6 +460,16 @@ CERTIFICATE_RETRY_BACKOFF_MAX = env_int("CERTIFICATE_RETRY_BACKOFF_MAX", 300)
 # than this: the only recovery path with the filesystem transport (it deletes a
 # message on delivery), a second one with Redis.
 CERTIFICATE_PENDING_SWEEP_AGE = env_int("CERTIFICATE_PENDING_SWEEP_AGE", 300)
+# A render whose publish the broker refused (or that was never published: a web process stopped
+# between its commit and its publish) is published again this long after the last try.
+CERTIFICATE_ENQUEUE_RETRY_SECONDS = env_int("CERTIFICATE_ENQUEUE_RETRY_SECONDS", 10)
+# A "certificate issued" e-mail not sent this long after the issue is published again (the send
+# claims the row: once); certificates issued longer ago than the window are not e-mailed late.
+CERTIFICATE_NOTIFY_SWEEP_AGE = env_int("CERTIFICATE_NOTIFY_SWEEP_AGE", 60)
+CERTIFICATE_NOTIFY_WINDOW_HOURS = env_int("CERTIFICATE_NOTIFY_WINDOW_HOURS", 48)
+# A pending certificate whose publish failed, or older than this, is shown to its learner as
+# "Đang chờ cấp" with what to expect instead of "a few seconds".
+CERTIFICATE_WAITING_AFTER_SECONDS = env_int("CERTIFICATE_WAITING_AFTER_SECONDS", 60)
 CERTIFICATE_EXPIRY_REMINDER_DAYS = env_int("CERTIFICATE_EXPIRY_REMINDER_DAYS", 30)
 # Public verification: lookups per client IP (fixed window, shared cache).
 CERTIFICATE_VERIFY_RATE = env_str("CERTIFICATE_VERIFY_RATE", "30/60")  # requests / seconds
@@ -442,20 +488,21 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # an ETA message waits unacked in the worker). Every
     # ``unacked_restore_interval`` × ``unacked_restore_throttle`` seconds a
     # worker scans for such messages and puts them back on the queue.
-    # ``socket_connect_timeout`` keeps a publish during a Redis outage short;
-    # the caller logs it and the sweeper recovers the work.
+    # ``socket_connect_timeout`` keeps a publish during a Redis outage short and
+    # ``max_retries`` 0 makes it fail at the first refused connection (kombu's default
+    # retries for the connect timeout, sleeping in between: 6 s of a request thread);
+    # the caller logs it, the row records it, and the sweeper publishes it again. The
+    # worker's own consumer reconnects with its own retry settings, not these.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS,
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
         "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 6),
         "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2),
+        "max_retries": env_int("CELERY_PUBLISH_CONNECT_RETRIES", 0),
     }
+    CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2)
 
-CELERY_BEAT_SCHEDULE["certificates-pending-sweep"] = {
-    "task": "certificates.tasks.certificates_pending_sweep",
-    "schedule": timedelta(seconds=60),
-}
 CELERY_BEAT_SCHEDULE["certificates-expiry"] = {
     "task": "certificates.tasks.certificates_expiry_process",
     "schedule": crontab(hour=6, minute=15),

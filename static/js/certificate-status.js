@@ -20,8 +20,8 @@
       label.classList.add("badge-ok");
       if (readyText) text.textContent = readyText;
       box.setAttribute("data-ready", "1");
-    } else if (data.status !== "pending") {
-      text.textContent = "";
+    } else {
+      text.textContent = data.message || "";
     }
   }
   function poll() {
