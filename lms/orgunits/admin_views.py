@@ -26,7 +26,7 @@ from .selectors import (
     org_unit_renames,
     org_unit_tree,
 )
-from .services import OrgUnitError, org_unit_add, org_unit_merge, org_unit_rename
+from .services import OrgUnitError, org_unit_add, org_unit_merge_queue, org_unit_rename
 
 
 class _UnitScreenMixin(WagtailAdminTemplateMixin):
@@ -152,7 +152,7 @@ class OrgUnitDetailView(_UnitMixin, AdministratorRequiredMixin, _UnitScreenMixin
                     )
                 else:
                     try:
-                        outcome = org_unit_merge(
+                        job = org_unit_merge_queue(
                             actor=request.user,
                             unit=self.unit,
                             successor=successor,
@@ -162,15 +162,7 @@ class OrgUnitDetailView(_UnitMixin, AdministratorRequiredMixin, _UnitScreenMixin
                     except OrgUnitError as error:
                         form.add_error(None, str(error))
                     else:
-                        messages.success(
-                            request,
-                            _(
-                                "Đã sáp nhập vào “%(name)s”: chuyển %(members)s thành viên và "
-                                "%(scopes)s phạm vi điều phối."
-                            )
-                            % {"name": successor.name, "members": outcome.memberships, "scopes": outcome.scopes},
-                        )
-                        return redirect("lms_org_unit", unit_id=self.unit.pk)
+                        return redirect("job_detail", job_id=job.pk)
             return self.render_to_response(self.get_context_data(merge_form=form))
         messages.error(request, _("Thao tác không hợp lệ."))
         return redirect("lms_org_unit", unit_id=self.unit.pk)
