@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.contrib.auth.models import Group
 
+from cms.services import site_home_ensure
 from lms.accounts.services import editors_group
 from lms.accounts.staff_sign_in import SEEN_AT_KEY
 from lms.orgunits.services import coordinator_scope_grant
@@ -91,6 +92,7 @@ def test_a_write_to_a_staff_screen_is_refused_until_enrolled(client, coordinator
 
 @pytest.mark.parametrize("role", ["editor", "administrator"])
 def test_editors_and_administrators_need_it_for_the_admin(client, role, editor, admin_user):
+    site_home_ensure()  # the admin's dashboard summarises the site
     user = editor if role == "editor" else admin_user
     client.force_login(user)
     assert client.get("/admin/")["Location"] == ACTIVATE

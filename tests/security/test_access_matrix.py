@@ -85,7 +85,9 @@ def world(admin_user, settings, tmp_path):
     coord_sibling, coord_parent, editor = UserFactory(), UserFactory(), UserFactory()
     coordinator_scope_grant(actor=admin_user, user=coord_sibling, unit=units["commune_b"])
     coordinator_scope_grant(actor=admin_user, user=coord_parent, unit=units["province"])
+    site_home_ensure()  # the root page editors' rights hang from
     editor.groups.add(editors_group())
+    _wagtail_defaults_for_editors()
     for staff in (coord_sibling, coord_parent, editor, admin_user):
         TOTP.activate(staff, generate_totp_secret())
 
@@ -109,8 +111,7 @@ def world(admin_user, settings, tmp_path):
     attempt_open = attempt_start(user=learner_a, quiz=quiz_open)
     other = make_course("Khoá tập huấn trực tiếp", modules=1, lessons_per_module=1)
 
-    root = Collection.get_first_root_node() or Collection.add_root(name="Root")  # a flushed database has none
-    private = root.add_child(name="Tài liệu nội bộ")
+    private = Collection.get_first_root_node().add_child(name="Tài liệu nội bộ")
     restriction = CollectionViewRestriction.objects.create(collection=private, restriction_type="groups")
     restriction.groups.set([editors_group()])
     document = get_document_model().objects.create(
@@ -167,6 +168,18 @@ def world(admin_user, settings, tmp_path):
     }
     yield users, ids
     job_storage().delete(export_file)
+
+
+def _wagtail_defaults_for_editors() -> None:
+    """What Wagtail's migrations give the editors on a migrated database (the root collection, its
+    document rights), restored where a transactional test before this one flushed them."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupCollectionPermission
+
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    for codename in ("add_document", "change_document", "choose_document"):
+        permission = Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename)
+        GroupCollectionPermission.objects.get_or_create(group=editors_group(), collection=root, permission=permission)
 
 
 def outcome(cell: Cell, response, marker: str) -> str:
