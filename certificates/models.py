@@ -111,7 +111,7 @@ class CertificateTemplate(models.Model):
     prepared_background = models.FileField(upload_to="certificates/templates/", blank=True, editable=False)
     prepared_signature = models.FileField(upload_to="certificates/templates/", blank=True, editable=False)
     prepared_seal = models.FileField(upload_to="certificates/templates/", blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     panels = [
         FieldPanel("name"),

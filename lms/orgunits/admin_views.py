@@ -13,8 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.admin_screens import AdminScreenMixin
 from lms.permissions import AdministratorRequiredMixin
 
 from .admin_forms import UnitCreateForm, UnitImportForm, UnitMergeForm, UnitRenameForm, UnitTreeFilterForm
@@ -29,14 +29,13 @@ from .selectors import (
 from .services import OrgUnitError, org_unit_add, org_unit_merge_queue, org_unit_rename
 
 
-class _UnitScreenMixin(WagtailAdminTemplateMixin):
+class _UnitScreenMixin(AdminScreenMixin):
     """Breadcrumbs Home › Đơn vị › this screen, so the header names the screen (not "Trang Chủ")."""
 
-    def get_breadcrumbs_items(self):
-        items = list(self.breadcrumbs_items)
-        if self.request.resolver_match.url_name != "lms_org_units":
-            items.append({"url": reverse("lms_org_units"), "label": _("Đơn vị")})
-        return [*items, {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()}]
+    def get_parent_breadcrumbs(self):
+        if self.request.resolver_match.url_name == "lms_org_units":
+            return []
+        return [{"url": reverse("lms_org_units"), "label": _("Đơn vị")}]
 
 
 class OrgUnitTreeView(AdministratorRequiredMixin, _UnitScreenMixin, TemplateView):

@@ -69,6 +69,7 @@ def province_world(admin_user):
         courses=[course],
         units=[units["province"]],
         due_date=timezone.localdate() - timedelta(days=5),
+        confirm_past_due=True,
     )
     done = [*learners["tien_du"][:2], learners["gia_binh"][0], learners["division"][0]]
     for learner in done:
