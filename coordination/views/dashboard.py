@@ -144,7 +144,10 @@ def learner_manual_completion(request, user_id: int):
 def learner_exception(request, user_id: int):
     """Extend a learner's deadline or exempt them from an assignment (audited)."""
     learner = _learner_in_scope(request, user_id)
-    assignment = get_object_or_404(Assignment, pk=_int(request.POST.get("assignment")) or 0, enrollments__user=learner)
+    # distinct: an assignment of several courses holds one enrolment of the learner per course
+    assignment = get_object_or_404(
+        Assignment.objects.filter(enrollments__user=learner).distinct(), pk=_int(request.POST.get("assignment")) or 0
+    )
     kind = request.POST.get("kind")
     due = None
     if kind == "extension":

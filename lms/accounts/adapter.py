@@ -3,6 +3,7 @@ from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -10,6 +11,8 @@ from django.utils.encoding import force_str
 
 from lms.public_urls import public_host, public_site_name, public_url
 from lms.text import normalize_nfc
+
+from .selectors import staff_roles_requiring_second_factor
 
 
 @dataclass(frozen=True)
@@ -70,3 +73,14 @@ class AccountAdapter(DefaultAccountAdapter):
             "password_reset_url": public_url(reverse("account_reset_password")),
         }
         self.send_mail("account/email/account_already_exists", email, context)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth.mfa for Học Số: the site's name as the authenticator app's issuer, and no way for a
+    role that requires a second factor (``MFA_REQUIRED_ROLES``) to turn it off."""
+
+    def get_totp_issuer(self) -> str:
+        return str(public_site_name())
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        return not staff_roles_requiring_second_factor(authenticator.user)

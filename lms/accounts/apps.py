@@ -24,8 +24,15 @@ def _roles_changed(**_kwargs) -> None:
     generation_bump(ROLES_GENERATION_KEY)
 
 
+def _second_factor_changed(created: bool = True, **kwargs) -> None:
+    if created:  # not each use of one (allauth stores its last use)
+        _roles_changed(**kwargs)
+
+
 def _connect_roles_invalidation() -> None:
-    """Any change of groups, permissions or coordinator scopes retires every cached ``account_roles``."""
+    """Any change of groups, permissions, coordinator scopes or second factors retires every
+    cached ``account_roles``."""
+    from allauth.mfa.models import Authenticator  # noqa: PLC0415 — in ready()
     from django.contrib.auth import get_user_model  # noqa: PLC0415 — in ready()
     from django.contrib.auth.models import Group  # noqa: PLC0415 — in ready()
     from django.db.models.signals import m2m_changed, post_delete, post_save  # noqa: PLC0415 — in ready()
@@ -38,6 +45,8 @@ def _connect_roles_invalidation() -> None:
     for model in (CoordinatorScope, Group):
         post_save.connect(_roles_changed, sender=model, dispatch_uid=f"roles_save_{model._meta.label}")
         post_delete.connect(_roles_changed, sender=model, dispatch_uid=f"roles_delete_{model._meta.label}")
+    post_save.connect(_second_factor_changed, sender=Authenticator, dispatch_uid="roles_save_authenticator")
+    post_delete.connect(_roles_changed, sender=Authenticator, dispatch_uid="roles_delete_authenticator")
 
 
 class LmsUsersAppConfig(WagtailUsersAppConfig):

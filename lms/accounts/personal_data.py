@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,13 @@ def invitation_rows(user) -> list[Row]:
     ]
 
 
+def second_factor_rows(user) -> list[Row]:
+    """Which authenticators the account has and when they were used: never their secret."""
+    return list(
+        Authenticator.objects.filter(user=user).order_by("created_at").values("type", "created_at", "last_used_at")
+    )
+
+
 def coordinator_scope_rows(user) -> list[Row]:
 
     return [
@@ -277,5 +285,18 @@ def register_core_sections() -> None:
             "action": Field(_("Việc đã làm"), action_label),
             "by": _("Người thực hiện"),
             "reason": _("Lý do"),
+        },
+    )
+    register_section(
+        key="second_factor",
+        title=_("Xác thực hai lớp"),
+        rows=second_factor_rows,
+        fields={
+            "type": Field(
+                _("Cách xác thực"),
+                {Authenticator.Type.TOTP: _("Ứng dụng xác thực"), Authenticator.Type.RECOVERY_CODES: _("Mã khôi phục")},
+            ),
+            "created_at": _("Bật lúc"),
+            "last_used_at": _("Dùng lần cuối lúc"),
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -136,7 +137,7 @@ def user_anonymise(*, user: User, actor: User | None = None) -> User:
 
     Retention rule (docs/architecture.md): the person's identifying data —
     name, e-mail, phone, position, group, password, sessions, e-mail
-    addresses, roles — is erased now; learning records stay attached to the
+    addresses, second factor, roles — is erased now; learning records stay attached to the
     anonymous account so unit statistics remain true; certificates already
     issued keep the name frozen in them and stay verifiable.
     """
@@ -144,6 +145,7 @@ def user_anonymise(*, user: User, actor: User | None = None) -> User:
     user_pk = user.pk
     audit_record(actor=actor or user, action="account.anonymise", target=user)
     EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     CoordinatorScope.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()

@@ -8,9 +8,11 @@ is read-only here and corrected only on the administrators' "Sửa họ tên" sc
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
-from wagtail.users.views.users import UserViewSet
+from wagtail.users.views.users import DeleteView, UserViewSet
 
 from lms.text import normalize_nfc
+
+from .services import user_anonymise
 
 PROFILE_FIELDS = {"email", "full_name", "learner_group", "position", "is_superuser", "groups"}
 
@@ -47,6 +49,17 @@ class LmsUserEditForm(UserEditForm):
         field.help_text = _("Chỉ quản trị viên sửa được họ tên, tại màn hình “Sửa họ tên” (cần ghi lý do; có nhật ký).")
 
 
+class LmsUserDeleteView(DeleteView):
+    """An administrator's "delete" anonymises the account (the retention rule, ``user_anonymise``):
+    learning records stay for unit statistics and certificates stay verifiable. Django's delete
+    would erase them, or fail with a 500 on the protected enrolments and certificates."""
+
+    def delete_action(self):
+        user_anonymise(user=self.object, actor=self.request.user)
+
+
 class LmsUserViewSet(UserViewSet):
+    delete_view_class = LmsUserDeleteView
+
     def get_form_class(self, for_update=False):
         return LmsUserEditForm if for_update else LmsUserCreationForm

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lms.accounts.staff_sign_in.StaffSignInMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -224,6 +226,20 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Number of reverse proxies in front of the app that append to X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Staff sign-in (lms.accounts.staff_sign_in) ---------------------------------------
+# A second factor (allauth.mfa: an authenticator app, TOTP, with recovery codes) is required of
+# the roles named here before any staff screen opens (/coordinate/, /admin/, certificate
+# management, coordinators' jobs); learners may turn it on from their profile. Roles:
+# administrator (superuser), coordinator (a coordinator scope), editor (opens the Wagtail admin).
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", ["administrator", "coordinator", "editor"])
+MFA_ADAPTER = "lms.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# One 30-second step either side: a phone whose clock is a few seconds off still signs in.
+MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", 1)
+# A session of those roles ends after this many seconds without a request (learners keep
+# Django's SESSION_COOKIE_AGE, two weeks).
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -22,3 +22,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
 
 # The anonymous page cache is off for the suite; tests/lms/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
+
+# The suite's staff fixtures sign in with ``force_login`` and hold no authenticator: the second
+# factor is required only where a test asks for it — tests/accounts/test_staff_sign_in.py,
+# tests/security/ (the access matrix, whose staff hold one) and the browser test of enrolment set
+# the production value, ``MFA_REQUIRED_ROLES_PRODUCTION``.
+MFA_REQUIRED_ROLES_PRODUCTION = MFA_REQUIRED_ROLES  # noqa: F405
+MFA_REQUIRED_ROLES: list[str] = []

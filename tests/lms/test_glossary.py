@@ -25,6 +25,7 @@ WRONG_TERMS = {
     "hiệu lực chứng nhận": "hiệu lực chứng chỉ",
     "bài thi": "bài kiểm tra",
     "bài trắc nghiệm": "bài kiểm tra",
+    "xác thực hai yếu tố": "xác thực hai lớp",
 }
 
 
