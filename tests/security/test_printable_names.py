@@ -25,7 +25,7 @@ from lms.accounts.services import user_name_correct
 from lms.accounts.validators import BIDI_CONTROLS, NAME_CHARACTERS, full_name_problem, learner_fields_clean
 from lms.accounts.wagtail_users import LmsUserCreationForm
 from lms.orgunits.services import coordinator_scope_grant
-from tests.certificates.conftest import complete_course, issuer_key, pdffonts, pdftotext, tool  # noqa: F401 — a fixture
+from tests.certificates.conftest import complete_course, pdffonts, pdftotext, tool
 from tests.factories import UserFactory, make_course, make_province_tree
 
 pytestmark = pytest.mark.django_db
