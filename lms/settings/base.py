@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lms.csp.ContentSecurityPolicyMiddleware",  # first: every response gets the policy (lms/csp.py)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.page_cache.ContentCacheScopeMiddleware",
