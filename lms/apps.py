@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from PIL import Image
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +14,5 @@ class LmsConfig(AppConfig):
 
         ensure_embedded_queue_dirs()
         connect_page_signals()
+        # Pillow warns above this and refuses twice this: far below its 89-megapixel default.
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

@@ -254,6 +254,11 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+# Images: a PNG of a few KB can declare 10,000 × 10,000 px and take gigabytes to thumbnail. Wagtail
+# refuses uploads above this many pixels (Vietnamese message) and Pillow refuses to decode them
+# anywhere else (lms.apps sets Image.MAX_IMAGE_PIXELS to the same); 25 MP is a 6,000 × 4,000 photo.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 25_000_000)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed fetches: the site sends no request off its origin
 # The admin works on a closed network: no avatars from gravatar.com, no version check against
 # releases.wagtail.org, no "what's new" banner pointing to wagtail.org.
