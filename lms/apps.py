@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
-from PIL import Image
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 
 class LmsConfig(AppConfig):
