@@ -194,11 +194,17 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Subjects start with "[<the site's name>] " and bodies greet from it (lms.accounts.adapter).
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "lms.accounts.timing.SignupForm"}
+# Sign-up and password-reset POSTs answer no sooner than this (lms.accounts.timing), so how long
+# they take does not tell whether an e-mail is registered.
+AUTH_RESPONSE_FLOOR_SECONDS = float(env_str("AUTH_RESPONSE_FLOOR_SECONDS", "1.0") or 1.0)
 # A training room behind one NAT logs in together: 120 logins a minute per IP.
-# Wrong passwords stay throttled per e-mail: 5 per 5 minutes.
+# Wrong passwords (lms.accounts.adapter): 5 per 5 minutes per (e-mail, IP) — a stranger's guesses
+# do not lock the owner out — and 30 per 15 minutes per e-mail from all IPs together.
 ACCOUNT_RATE_LIMITS = {
     "login": env_str("RATE_LIMIT_LOGIN", "120/m/ip"),
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "60/m/ip,5/5m/key"),
+    "login_failed_account": env_str("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", "30/15m/key"),
     "signup": "30/m/ip",
     "reset_password": "30/m/ip,5/m/key",
     "reset_password_from_key": "30/m/ip",
