@@ -11,10 +11,13 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         from courses.completion import register_completion_hook  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from lms.jobs.registry import register_job_kind  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from lms.media import register_private_images  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         from . import personal_data, regeneration  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from .hooks import on_completion, on_completions  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from .selectors import certificate_stamp_image_ids  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         register_completion_hook("certificate_request", on_completion, batch=on_completions)
         register_job_kind(regeneration.REGENERATE, regeneration.certificate_regeneration_run, time_limit=3600)
         personal_data.register()
+        register_private_images(certificate_stamp_image_ids)

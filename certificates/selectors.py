@@ -257,3 +257,9 @@ def certificates_recent_of(*, user, limit: int = 3) -> list[Certificate]:
         .only("code", "status", "pdf", "frozen")
         .order_by("-requested_at")[:limit]
     )
+
+
+def certificate_stamp_image_ids() -> set[int]:
+    """Images used as a template's seal or signature: private (``lms.media`` serves them to staff only)."""
+    rows = CertificateTemplate.objects.values_list("seal_image_id", "signature_image_id")
+    return {image_id for row in rows for image_id in row if image_id}

@@ -259,6 +259,8 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+# Documents only through Wagtail's view, which applies collection privacy (never /media/documents/).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 # Images: a PNG of a few KB can declare 10,000 × 10,000 px and take gigabytes to thumbnail. Wagtail
 # refuses uploads above this many pixels (Vietnamese message) and Pillow refuses to decode them
