@@ -9,8 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as course_views
 from lms import views as lms_views
-from lms.media import media_serve
 from lms.accounts import views as account_views
+from lms.media import media_serve
 
 
 def to_allauth(url_name: str):
