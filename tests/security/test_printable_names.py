@@ -269,3 +269,19 @@ def test_a_150_character_name_is_printed_whole_inside_the_border(layout, name, t
     width, height = difference.size
     inner = 75 / images.PAGE_PIXELS[0] * width
     assert inner < left and right < width - inner and inner < top and bottom < height - inner
+
+
+def test_administrators_can_list_stored_names_that_do_not_print(admin_user):
+    import io
+
+    from django.core.management import call_command
+
+    fine = UserFactory(full_name="Lò Văn Pá")
+    broken = UserFactory(full_name="Nguyễn Văn Hùng")
+    User.objects.filter(pk=broken.pk).update(full_name=BIDI)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("accounts_unprintable_names", stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{broken.pk}\t{broken.email}")
+    assert HIDDEN_MESSAGE in lines[0] and f"/admin/people/{broken.pk}/name/" in lines[0]
+    assert fine.email not in out.getvalue() and err.getvalue().strip() == "1"
