@@ -8,7 +8,7 @@ from lms.public_urls import public_url
 
 
 class Command(BaseCommand):
-    help = "Tài khoản có họ tên không in được trên chứng chỉ, kèm lý do và màn hình sửa họ tên."
+    help = "List accounts whose name cannot be printed on a certificate, with the reason and the correction screen."
 
     def handle(self, *args, **options):
         count = 0
