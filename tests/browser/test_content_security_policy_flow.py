@@ -77,6 +77,10 @@ def test_site_pages_and_the_page_editor_work_under_the_policy(chromium, live_ser
         edited = LessonPage.objects.get(pk=lesson.pk)
         assert edited.title == "Bài 1: chữ ký số là gì" and edited.live and not edited.has_unpublished_changes
         assert "Nội dung sửa dưới CSP." in str(edited.body.raw_data)
+        page.goto(base + edited.url)  # the public page with Wagtail's userbar (and its checker) for staff
+        expect(page.locator("wagtail-userbar")).to_have_count(1)
+        expect(page.get_by_text("Nội dung sửa dưới CSP.")).to_be_visible()
+        page.wait_for_timeout(500)
         assert violations == []
     finally:
         context.close()
