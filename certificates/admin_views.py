@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.admin_screens import AdminScreenMixin
 from lms.permissions import AdministratorRequiredMixin
 
 from .forms import RegenerationForm
@@ -19,7 +19,7 @@ from .services import CertificateError, certificate_retry
 REGENERATE_PERMISSION = "certificates.change_certificatetemplate"
 
 
-class FailedCertificatesView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class FailedCertificatesView(AdministratorRequiredMixin, AdminScreenMixin, TemplateView):
     template_name = "certificates/admin/failed.html"
     page_title = gettext_lazy("Chứng chỉ bị lỗi")
     header_icon = "warning"
@@ -43,7 +43,7 @@ class FailedCertificatesView(AdministratorRequiredMixin, WagtailAdminTemplateMix
         return redirect("certificates_failed")
 
 
-class RegenerationView(WagtailAdminTemplateMixin, TemplateView):
+class RegenerationView(AdminScreenMixin, TemplateView):
     template_name = "certificates/admin/regenerate.html"
     page_title = gettext_lazy("Tạo lại chứng chỉ")
     header_icon = "repeat"

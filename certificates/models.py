@@ -118,7 +118,7 @@ class CertificateTemplate(models.Model):
     prepared_seal = models.FileField(
         upload_to="certificates/templates/", storage=certificate_storage, blank=True, editable=False
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     panels = [
         FieldPanel("name"),

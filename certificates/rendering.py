@@ -59,6 +59,7 @@ FONT_FACES = {
         (0, 0): "LiberationSerif-Regular.ttf",
         (1, 0): "LiberationSerif-Bold.ttf",
         (0, 1): "LiberationSerif-Italic.ttf",
+        (1, 1): "LiberationSerif-BoldItalic.ttf",
     },
     "certsans": {(0, 0): "BeVietnamPro-Regular.ttf", (1, 0): "BeVietnamPro-Bold.ttf"},
 }

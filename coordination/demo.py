@@ -1,4 +1,5 @@
-"""Demo data for coordinators: a coordinator per agency, learners across units, two assignments."""
+"""Demo data for coordinators: a coordinator per agency, learners across units, two assignments, and the
+report letterheads of the province, two of its agencies and a commune."""
 
 from __future__ import annotations
 
@@ -16,8 +17,65 @@ from lms.accounts.models import LearnerGroup, Position, User
 from lms.orgunits.models import OrgUnit, UnitKind
 from lms.orgunits.services import coordinator_scope_grant
 
+from .models import ReportLetterhead, SigningMode
+from .services import report_letterhead_save
+
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc"]
+# How the demo units head and sign their reports (fictitious signers), by unit code.
+DEMO_LETTERHEADS = {
+    "24": {
+        "abbreviation": "UBND",
+        "place": "Bắc Ninh",
+        "signing_mode": SigningMode.TM,
+        "head_title": "ỦY BAN NHÂN DÂN",
+        "signer_title": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        "signer_name": "Nguyễn Văn Minh",
+        "recipients": "\n".join(
+            [
+                "Bộ Nội vụ (để báo cáo);",
+                "Thường trực Tỉnh ủy (để báo cáo);",
+                "Thường trực HĐND tỉnh (để báo cáo);",
+                "Chủ tịch, các Phó Chủ tịch UBND tỉnh;",
+                "Các sở, ban, ngành tỉnh;",
+                "UBND các xã, phường;",
+                "Lưu: VT, NC.",
+            ]
+        ),
+    },
+    "24.SNV": {
+        "abbreviation": "SNV",
+        "authority_name": "UBND TỈNH BẮC NINH",
+        "signing_mode": SigningMode.KT,
+        "head_title": "GIÁM ĐỐC",
+        "signer_title": "PHÓ GIÁM ĐỐC",
+        "signer_name": "Trần Thị Thu Hà",
+        "recipients": "UBND tỉnh (để báo cáo);\nGiám đốc Sở (để báo cáo);\nLưu: VT, CCVC.",
+    },
+    "24.VP": {
+        "abbreviation": "VP",
+        "issuer_name": "VĂN PHÒNG",
+        "signing_mode": SigningMode.KT,
+        "head_title": "CHÁNH VĂN PHÒNG",
+        "signer_title": "PHÓ CHÁNH VĂN PHÒNG",
+        "signer_name": "Đỗ Minh Tuấn",
+    },
+    "24.SKHCN": {
+        "abbreviation": "SKHCN",
+        "signing_mode": SigningMode.Q,
+        "head_title": "GIÁM ĐỐC",
+        "signer_name": "Phạm Đức Long",
+    },
+    "09325": {
+        "abbreviation": "UBND",
+        "place": "Tiên Du",
+        "signing_mode": SigningMode.TM,
+        "head_title": "ỦY BAN NHÂN DÂN",
+        "signer_title": "CHỦ TỊCH",
+        "signer_name": "Lê Văn Hùng",
+        "recipients": "UBND tỉnh Bắc Ninh (để báo cáo);\nSở Nội vụ;\nLưu: VT, VP.",
+    },
+}
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Mai", "Nam", "Oanh", "Phúc", "Quân", "Thảo"]
 
 
@@ -56,7 +114,20 @@ def demo_coordination_load(*, admin: User, password: str, learners_per_unit: int
             )
             number += 1
     _assignments(admin)
+    demo_report_letterheads_load()
     return printed
+
+
+def demo_report_letterheads_load() -> int:
+    """Idempotent: the demo units' report letterheads, where none is configured yet. Returns how many
+    were created."""
+    created = 0
+    for code, fields in DEMO_LETTERHEADS.items():
+        unit = OrgUnit.objects.filter(code=code, valid_to__isnull=True).first()
+        if unit is not None and not ReportLetterhead.objects.filter(unit=unit).exists():
+            report_letterhead_save(unit=unit, **fields)
+            created += 1
+    return created
 
 
 def _assignments(admin: User) -> None:
@@ -82,6 +153,7 @@ def _assignments(admin: User) -> None:
             courses=[drafting],
             units=agencies,
             due_date=today - timedelta(days=10),
+            confirm_past_due=True,  # the demo shows an overdue plan
         )
         # Some learners are well under way, a few finished before the deadline.
         lessons = [

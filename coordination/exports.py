@@ -23,7 +23,7 @@ from courses.selectors import course_titles
 from lms.jobs.registry import register_job_kind
 from lms.jobs.services import JobError, job_create
 from lms.orgunits.models import OrgUnit
-from lms.orgunits.selectors import members_in_scope, scope_roots, unit_in_scope
+from lms.orgunits.selectors import members_in_scope, unit_in_scope
 from lms.tabular import csv_rows, xlsx_sheet_write
 from lms.tabular.writing import CSV_DELIMITERS
 from lms.text import normalize_nfc, slugify_vi
@@ -54,6 +54,7 @@ LEARNERS_XLSX = "coordination.export_learners_xlsx"
 UNITS_CSV = "coordination.export_units_csv"
 COURSES_CSV = "coordination.export_courses_csv"
 REPORT_PDF = "coordination.report_pdf"
+REPORT_DOCX = "coordination.report_docx"
 CERTIFICATES_ZIP = "coordination.certificates_zip"
 
 EXPORT_TITLES = {
@@ -62,6 +63,7 @@ EXPORT_TITLES = {
     UNITS_CSV: gettext_lazy("Bảng theo đơn vị (CSV)"),
     COURSES_CSV: gettext_lazy("Bảng theo khoá học (CSV)"),
     REPORT_PDF: gettext_lazy("Báo cáo kết quả bồi dưỡng (PDF)"),
+    REPORT_DOCX: gettext_lazy("Báo cáo kết quả bồi dưỡng (Word, để chỉnh sửa)"),
     CERTIFICATES_ZIP: gettext_lazy("Chứng chỉ đã cấp (zip)"),
 }
 BACK = gettext_lazy("Về trang điều phối")
@@ -77,9 +79,11 @@ def export_queue(
     course_id: int | None,
     filters: LearnerFilters | None = None,
     delimiter: str = ",",
+    number: str = "",
 ):
     """Queue one download for the actor's scope (or one unit of it), as of a past day if given,
-    of the learners the dashboard's filters chose (learner lists only); CSVs with ``,`` or ``;``."""
+    of the learners the dashboard's filters chose (learner lists only); CSVs with ``,`` or ``;``;
+    the report takes its document number when the clerk already has one."""
     if kind not in EXPORT_TITLES:
         raise ValueError(kind)
     filters = filters if kind in LEARNER_LISTS and filters else LearnerFilters()
@@ -90,6 +94,8 @@ def export_queue(
         "filters": filters.as_params(),
         "delimiter": delimiter if delimiter in CSV_DELIMITERS else ",",
     }
+    if number:
+        params["number"] = number
     title = str(EXPORT_TITLES[kind])
     if unit is not None:
         title += f" — {unit.name}"
@@ -300,29 +306,48 @@ def courses_csv_run(job, run) -> dict:
 # --- The Decree-30 report -----------------------------------------------------------------------------
 
 
-def report_pdf_run(job, run) -> dict:
-    """A printable "Báo cáo" in the Decree 30/2020 layout summarising completion by unit."""
-    from certificates.rendering import decree30_date, pdf_from_html  # noqa: PLC0415 — the PDF stack loads in workers only
+def _report_document(job):
+    """The job's report as a document (``coordination.report_document``); the PDF stack loads here."""
+    from .report_document import report_document  # noqa: PLC0415 — it loads the PDF stack (workers only)
 
     report, unit, as_of = _report_for(job)
-    roots = scope_roots(viewer=job.owner)
-    agency = unit or (roots[0] if roots else None)
-    parent = agency.get_parent() if agency is not None else None
-    province = agency.get_root() if agency is not None else None
-    context = {
-        "report": report,
-        "as_of": as_of,
-        "agency_name": agency.name if agency else "",
-        "agency_code": (agency.code.split(".")[-1] if agency else "").upper(),
-        "parent_name": (parent.name if parent else "Ủy ban nhân dân"),
-        "place": (province.name.replace("Tỉnh ", "").split(" (")[0] if province else ""),
-        "date_text": decree30_date(timezone.localdate()),
-        "recipient": parent.name if parent else "Ủy ban nhân dân tỉnh",
-        "signer_title": job.owner.get_position_display() or "Người lập báo cáo",
-        "signer_name": job.owner.full_name,
-    }
-    pdf = pdf_from_html(normalize_nfc(render_to_string("coordination/pdf/report.html", context)))
+    document = report_document(
+        viewer=job.owner,
+        report=report,
+        unit=unit,
+        as_of=as_of,
+        course_id=job.params.get("course"),
+        number=job.params.get("number") or "",
+    )
+    if document is None:
+        raise JobError(_("Bạn chưa được giao phạm vi điều phối nào."))
+    return report, document, as_of
+
+
+def report_pdf_run(job, run) -> dict:
+    """The Decree-30 "Báo cáo" of the owner's scope as a PDF an official can send: the letterhead and
+    signature block of the issuing unit, never the downloader's."""
+    from certificates.rendering import pdf_from_html  # noqa: PLC0415 — the PDF stack loads in workers only
+
+    report, document, as_of = _report_document(job)
+    pdf = pdf_from_html(normalize_nfc(render_to_string("coordination/pdf/report.html", {"doc": document})))
     run.store_file(pdf, name=f"bao-cao-boi-duong-ky-nang-so-{_stamp(as_of)}.pdf", content_type="application/pdf")
+    return {"units": len(report.units)}
+
+
+def report_docx_run(job, run) -> dict:
+    """The same report as an editable Word document, for the clerk to number, edit and print."""
+    from .report_docx import report_docx_write  # noqa: PLC0415 — python-docx loads in workers only
+
+    report, document, as_of = _report_document(job)
+    with tempfile.TemporaryFile() as handle:
+        report_docx_write(document, handle)
+        handle.seek(0)
+        run.store_file(
+            File(handle),
+            name=f"bao-cao-boi-duong-ky-nang-so-{_stamp(as_of)}.docx",
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
     return {"units": len(report.units)}
 
 
@@ -365,4 +390,5 @@ def register() -> None:
     register_job_kind(UNITS_CSV, units_csv_run)
     register_job_kind(COURSES_CSV, courses_csv_run)
     register_job_kind(REPORT_PDF, report_pdf_run)
+    register_job_kind(REPORT_DOCX, report_docx_run)
     register_job_kind(CERTIFICATES_ZIP, certificates_zip_run)

@@ -78,6 +78,19 @@ class AssignmentForm(forms.Form):
         return cleaned
 
 
+class AssignmentEditForm(forms.Form):
+    """An assignment's name, plan and due date (its courses and targets stay as assigned)."""
+
+    title = forms.CharField(label=_("Tên đợt giao"), max_length=255)
+    plan_reference = forms.CharField(label=_("Căn cứ (kế hoạch)"), max_length=255, required=False)
+    due_date = forms.DateField(label=_("Hạn hoàn thành (dd/mm/yyyy)"))
+
+
+class AssignmentExtendForm(forms.Form):
+    due_date = forms.DateField(label=_("Hạn mới cho cả đợt (dd/mm/yyyy)"))
+    reason = forms.CharField(label=_("Lý do (không bắt buộc)"), max_length=255, required=False)
+
+
 def _valid(field, value) -> bool:
     try:
         field.clean(value)

@@ -86,7 +86,9 @@ def invitation_accept_and_assign(*, invitation: MembershipInvitation, user, pass
         user.save(update_fields=["password", "consent_at", "privacy_notice_version"])
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
     invitation_accept(invitation=invitation, user=user)
-    assignment = Assignment.objects.filter(pk=invitation.context.get("assignment")).first()
+    assignment = Assignment.objects.filter(
+        pk=invitation.context.get("assignment"), cancelled_at__isnull=True
+    ).first()  # a cancelled assignment names nobody new
     if assignment is not None:
         assignment.users.add(user)  # named in the assignment that invited them
     return assignments_apply_for_users(actor=user, users=[user])

@@ -1,4 +1,5 @@
-"""Coordinator actions that span layers: confirm a learner's unit, then apply assignments."""
+"""Coordinator actions that span layers (confirm a learner's unit, then apply assignments) and the
+report letterhead's configuration."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,7 +11,7 @@ from lms.orgunits.models import Membership, OrgUnit
 from lms.orgunits.selectors import unit_in_scope, user_in_scope
 from lms.orgunits.services import membership_confirm, membership_transfer
 
-from .models import UnitTarget
+from .models import ReportLetterhead, UnitTarget
 
 
 @transaction.atomic
@@ -63,3 +64,15 @@ def unit_target_set(*, actor, unit: OrgUnit, target_pct: int | None) -> UnitTarg
             data={"unit": unit.code, "before": before, "after": target_pct},
         )
     return target
+
+
+@transaction.atomic
+def report_letterhead_save(*, unit: OrgUnit, **fields) -> ReportLetterhead:
+    """Create or update the unit's report letterhead (validated; blank fields fall back to defaults
+    derived from the unit, see ``coordination.letterhead``)."""
+    letterhead = ReportLetterhead.objects.filter(unit=unit).first() or ReportLetterhead(unit=unit)
+    for name, value in fields.items():
+        setattr(letterhead, name, value)
+    letterhead.full_clean()
+    letterhead.save()
+    return letterhead

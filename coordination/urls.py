@@ -14,7 +14,16 @@ urlpatterns = [
         name="coordination_invitation_confirm",
     ),
     path("invitation/<str:token>/", views.invitation_answer, name="coordination_invitation"),
+    path("assignments/", views.assignments_list, name="coordination_assignments"),
     path("assignments/new/", views.assignment_new, name="coordination_assignment_new"),
+    path("assignments/<int:assignment_id>/edit/", views.assignment_edit, name="coordination_assignment_edit"),
+    path(
+        "assignments/<int:assignment_id>/extend/", views.assignment_extend_view, name="coordination_assignment_extend"
+    ),
+    path(
+        "assignments/<int:assignment_id>/cancel/", views.assignment_cancel_view, name="coordination_assignment_cancel"
+    ),
+    path("assignments/<int:assignment_id>/remind/", views.assignment_remind, name="coordination_assignment_remind"),
     path("learners/<int:user_id>/", views.learner_detail, name="coordination_learner"),
     path("learners/<int:user_id>/complete/", views.learner_manual_completion, name="coordination_manual_completion"),
     path("learners/<int:user_id>/exception/", views.learner_exception, name="coordination_exception"),

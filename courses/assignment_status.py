@@ -23,6 +23,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     DateField,
     Exists,
     OuterRef,
@@ -122,3 +123,42 @@ def enrollments_with_status_labels(enrollments: QuerySet[Enrollment], *, today: 
     for enrollment in rows:
         enrollment.status_label = AssignmentStatus(enrollment.assignment_status).label
     return rows
+
+
+def enrollments_status_counts(
+    enrollments: QuerySet[Enrollment], *, today: date, by: tuple[str, ...] = ("assignment_id", "course_id")
+) -> dict[tuple, dict[str, int]]:
+    """How many enrolments stand in each status, grouped ``by`` the given fields — one grouped
+    query with the rule's own annotation: ``{(value, …): {status: count}}``."""
+    counts: dict[tuple, dict[str, int]] = {}
+    rows = (
+        enrollments_with_status(enrollments, today=today)
+        .order_by()
+        .values(*by, "assignment_status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        key = tuple(row[field] for field in by)
+        counts.setdefault(key, {})[row["assignment_status"]] = row["n"]
+    return counts
+
+
+def enrollments_overdue_if_due(
+    enrollments: QuerySet[Enrollment], *, due_date: date, today: date
+) -> QuerySet[Enrollment]:
+    """The enrolments that are not overdue on ``today`` but would be at once if their assignment's
+    due date were ``due_date`` (a learner's own extension keeps its date): the rule's step 3 with
+    the new date."""
+    if not today > due_date:
+        return enrollments.none()
+    extended = AssignmentException.objects.filter(
+        assignment_id=OuterRef("assignment_id"),
+        user_id=OuterRef("user_id"),
+        kind=ExceptionKind.EXTENSION,
+        created_at__lt=_day_end(today),
+    )
+    return (
+        enrollments_with_status(enrollments, today=today)
+        .filter(assignment_status__in=[AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS])
+        .exclude(Exists(extended))
+    )

@@ -13,13 +13,13 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.audit.services import audit_changes, audit_record, audit_record_many
 from lms.orgunits.models import Membership
-from lms.orgunits.selectors import scope_roots, subtree_filter, unit_in_scope, user_in_scope
+from lms.orgunits.selectors import scope_roots, subtree_filter, unit_in_scope, user_in_scope, users_visible_to
 
 from .models import Assignment, AssignmentException, Enrollment, EnrollmentSource, EnrollmentStatus, ExceptionKind
 from .services import LearningError
@@ -29,7 +29,20 @@ class AssignmentError(LearningError):
     pass
 
 
-def _check_scope(actor, units, users) -> None:
+class AssignmentNeedsConfirmation(AssignmentError):
+    """A due date already past: ``overdue`` learners would be overdue at once. The page asks the
+    coordinator to confirm and calls again with ``confirm_past_due=True``."""
+
+    def __init__(self, *, due_date: date, overdue: int):
+        self.due_date, self.overdue = due_date, overdue
+        super().__init__(
+            _("Hạn %(date)s đã qua: %(n)s người học sẽ quá hạn ngay. Hãy xác nhận nếu bạn chắc chắn.")
+            % {"date": due_date.strftime("%d/%m/%Y"), "n": overdue}
+        )
+
+
+def assignment_scope_check(actor, units, users) -> None:
+    """Raise ``AssignmentError`` unless every unit and named learner lies in the actor's scope."""
     if not scope_roots(viewer=actor):
         raise AssignmentError(_("Bạn không có quyền giao khoá học."))
     outside = [unit.name for unit in units if not unit_in_scope(viewer=actor, unit=unit)]
@@ -37,6 +50,29 @@ def _check_scope(actor, units, users) -> None:
         raise AssignmentError(_("Ngoài phạm vi của bạn: %(units)s.") % {"units": ", ".join(outside)})
     if any(not user_in_scope(viewer=actor, user=user) for user in users):
         raise AssignmentError(_("Có người học ngoài phạm vi của bạn."))
+
+
+def assignments_in_scope(*, viewer):
+    """Assignments a viewer may see and change: every target unit and named learner lies in their
+    scope (administrators: all). One with no target yet (only invitations) belongs to its creator."""
+    if viewer.is_superuser:
+        return Assignment.objects.all()
+    roots = scope_roots(viewer=viewer)
+    if not roots:
+        return Assignment.objects.none()
+    inside = subtree_filter([root.path for root in roots], field="orgunit__path")
+    unit_links = Assignment.units.through.objects
+    user_links = Assignment.users.through.objects
+    visible = users_visible_to(viewer=viewer).values("pk")
+    return (
+        Assignment.objects.filter(
+            Q(pk__in=unit_links.filter(inside).values("assignment_id"))
+            | Q(pk__in=user_links.filter(user_id__in=visible).values("assignment_id"))
+            | Q(created_by=viewer)
+        )
+        .exclude(pk__in=unit_links.exclude(inside).values("assignment_id"))
+        .exclude(pk__in=user_links.exclude(user_id__in=visible).values("assignment_id"))
+    )
 
 
 @transaction.atomic
@@ -53,15 +89,24 @@ def assignment_create(
     plan_reference="",
     apply: bool = True,
     invitees: int = 0,
+    confirm_past_due: bool = False,
 ) -> Assignment:
     """Create an assignment within the actor's scope and (with ``apply``) enrol every matching learner.
+    A due date already past raises ``AssignmentNeedsConfirmation`` (with how many learners would be
+    overdue at once) unless ``confirm_past_due``.
     Pages pass ``apply=False`` and queue ``assignment_apply`` as a background job
     (``courses.jobs.ASSIGNMENT_APPLY``): the request does constant work whatever the unit's size."""
     if not courses:
         raise AssignmentError(_("Chọn ít nhất một khoá học."))
     if not (units or users or invitees):
         raise AssignmentError(_("Chọn đơn vị hoặc người học được giao."))
-    _check_scope(actor, list(units), list(users))
+    assignment_scope_check(actor, list(units), list(users))
+    today = timezone.localdate()
+    if due_date < today and not confirm_past_due:
+        targeted = learners_targeted(units=units, learner_groups=learner_groups, positions=positions, users=users)
+        raise AssignmentNeedsConfirmation(
+            due_date=due_date, overdue=learners_not_completed(learners=targeted, courses=courses).count()
+        )
     assignment = Assignment.objects.create(
         title=title,
         plan_reference=plan_reference,
@@ -88,20 +133,41 @@ def assignment_create(
 def assignment_learners(assignment: Assignment):
     """Learners the assignment targets now: confirmed current members of its unit subtrees
     (filtered by group and position when set), plus named learners."""
+    return learners_targeted(
+        units=assignment.units.all(),
+        learner_groups=assignment.learner_groups,
+        positions=assignment.positions,
+        users=assignment.users.all(),
+    )
+
+
+def learners_targeted(*, units, learner_groups=(), positions=(), users=()):
+    """Learners a target (unit subtrees, groups, positions, named learners) holds now — the
+    targeting of ``assignment_learners``, usable before the assignment exists."""
     User = get_user_model()
-    paths = [unit.path for unit in assignment.units.all()]
+    paths = [unit.path for unit in units]
     by_unit = User.objects.none()
     if paths:
         members = Membership.objects.filter(
             subtree_filter(paths, field="unit__path"), end__isnull=True, confirmed_at__isnull=False
         )
         by_unit = User.objects.filter(pk__in=members.values("user_id"), is_active=True)
-        if assignment.learner_groups:
-            by_unit = by_unit.filter(learner_group__in=assignment.learner_groups)
-        if assignment.positions:
-            by_unit = by_unit.filter(position__in=assignment.positions)
-    named = User.objects.filter(pk__in=assignment.users.values("pk"), is_active=True)
+        if learner_groups:
+            by_unit = by_unit.filter(learner_group__in=list(learner_groups))
+        if positions:
+            by_unit = by_unit.filter(position__in=list(positions))
+    named = User.objects.filter(pk__in=[user.pk for user in users], is_active=True)
     return User.objects.filter(Q(pk__in=by_unit.values("pk")) | Q(pk__in=named.values("pk")))
+
+
+def learners_not_completed(*, learners, courses):
+    """``learners`` who have not completed at least one of ``courses`` (one query): those a new
+    assignment of these courses would count as not done."""
+    missing = Q(pk__in=[])
+    for course in courses:
+        done = Enrollment.objects.filter(user_id=OuterRef("pk"), course=course, completed_at__isnull=False)
+        missing |= ~Exists(done)
+    return learners.filter(missing)
 
 
 @transaction.atomic
@@ -111,7 +177,9 @@ def assignment_apply(*, assignment: Assignment, actor, users=None) -> int:
     skipped; a withdrawn enrolment is reactivated; an expired certification starts a new cycle; an
     open enrolment without an assignment is attached to this one. The assignment is the unit's
     mandate, so prerequisites do not block it. Each newly enrolled learner is audited. Returns the
-    number of enrolments attached to the assignment."""
+    number of enrolments attached to the assignment. A cancelled assignment enrols nobody."""
+    if assignment.cancelled_at is not None:
+        return 0
     learners = assignment_learners(assignment)
     if users is not None:
         learners = learners.filter(pk__in=[user.pk for user in users])
@@ -195,7 +263,9 @@ def assignments_apply_for_users(*, actor, users) -> int:
     today = timezone.localdate()
     count = 0
     user_ids = [user.pk for user in users]
-    for assignment in Assignment.objects.filter(due_date__gte=today).prefetch_related("courses"):
+    for assignment in Assignment.objects.filter(due_date__gte=today, cancelled_at__isnull=True).prefetch_related(
+        "courses"
+    ):
         targeted = list(assignment_learners(assignment).filter(pk__in=user_ids))
         if targeted:
             count += assignment_apply(assignment=assignment, users=targeted, actor=actor)
@@ -211,7 +281,7 @@ def assignment_exception_set(
     *, actor, assignment: Assignment, user, kind: str, reason: str, due_date: date | None = None
 ) -> AssignmentException:
     """Extend a learner's deadline or exempt them (audited)."""
-    _check_scope(actor, [], [user])
+    assignment_scope_check(actor, [], [user])
     if kind == ExceptionKind.EXTENSION and not due_date:
         raise AssignmentError(_("Gia hạn cần có ngày hạn mới."))
     if kind not in ExceptionKind.values:

@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.admin_screens import AdminScreenMixin
 from lms.orgunits.selectors import user_in_scope
 
 from .gift import gift_export, gift_import
@@ -44,7 +45,7 @@ class RegradeForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class QuizReportView(WagtailAdminTemplateMixin, TemplateView):
+class QuizReportView(AdminScreenMixin, TemplateView):
     template_name = "quizzes/admin/report.html"
     header_icon = "form"
 
@@ -55,6 +56,13 @@ class QuizReportView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self):
         return _("Báo cáo: %(title)s") % {"title": self.quiz.title}
+
+    def get_parent_breadcrumbs(self):
+        module = self.quiz.get_parent()
+        return [
+            {"url": reverse("wagtailadmin_explore", args=[module.pk]), "label": module.title},
+            {"url": reverse("wagtailadmin_pages:edit", args=[self.quiz.pk]), "label": self.quiz.title},
+        ]
 
     def _attempts(self):
         return attempts_visible_to(viewer=self.request.user, quiz=self.quiz)
@@ -134,7 +142,7 @@ class GiftForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp GIFT (.txt)"), required=False)
 
 
-class GiftView(WagtailAdminTemplateMixin, TemplateView):
+class GiftView(AdminScreenMixin, TemplateView):
     template_name = "quizzes/admin/gift.html"
     page_title = gettext_lazy("Nhập/xuất câu hỏi GIFT")
     header_icon = "doc-full"
@@ -187,7 +195,7 @@ def can_grade(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm("quizzes.change_attempt"))
 
 
-class GradingQueueView(WagtailAdminTemplateMixin, TemplateView):
+class GradingQueueView(AdminScreenMixin, TemplateView):
     """Essays waiting for a grader: the question, the rubric, the learner's answer, a mark and a comment."""
 
     template_name = "quizzes/admin/grading.html"

@@ -13,7 +13,7 @@ def grant(apps, schema_editor):
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name="Editors").first()
+    group = Group.objects.filter(name__in=["Editors", "Biên tập viên"]).first()  # renamed by accounts 0005
     if group is not None:
         group.permissions.add(
             *Permission.objects.filter(content_type__app_label="certificates", codename__in=CODENAMES)

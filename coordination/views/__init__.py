@@ -1,5 +1,12 @@
 """Coordinator pages (thin views over the coordination, courses and certificates services)."""
 
+from .assignments import (
+    assignment_cancel_view,
+    assignment_edit,
+    assignment_extend_view,
+    assignment_remind,
+    assignments_list,
+)
 from .dashboard import (
     dashboard,
     learner_detail,
@@ -21,7 +28,12 @@ from .people import (
 )
 
 __all__ = [
+    "assignment_cancel_view",
+    "assignment_edit",
+    "assignment_extend_view",
     "assignment_new",
+    "assignment_remind",
+    "assignments_list",
     "dashboard",
     "export_start",
     "import_job",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.assignments import AssignmentError, assignment_create
+from courses.assignments import AssignmentError, AssignmentNeedsConfirmation, assignment_create
 from courses.jobs import assignment_apply_queue
 from lms.jobs.models import JobStatus
 from lms.jobs.selectors import job_of_owner
@@ -26,6 +26,7 @@ from ..invitations import invitations_queue
 from ..reminders import unsubscribe_user_id
 from ..services import membership_confirm_and_assign
 from ._common import _coordinator_only
+from .assignments import past_due_confirmed
 
 
 @login_required
@@ -85,6 +86,7 @@ def assignment_new(request):
     roots = scope_roots(viewer=request.user)
     units = OrgUnit.objects.filter(subtree_filter([r.path for r in roots])).order_by("path")
     form = AssignmentForm(request.POST or None, units=units, viewer=request.user)
+    confirm = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         emails = data.pop("emails")
@@ -92,7 +94,12 @@ def assignment_new(request):
         try:
             with transaction.atomic():
                 assignment = assignment_create(
-                    actor=request.user, users=emails.members, invitees=len(emails.others), apply=False, **data
+                    actor=request.user,
+                    users=emails.members,
+                    invitees=len(emails.others),
+                    apply=False,
+                    confirm_past_due=past_due_confirmed(request, form),
+                    **data,
                 )
                 job = assignment_apply_queue(
                     actor=request.user,
@@ -101,6 +108,8 @@ def assignment_new(request):
                     back_label=_("Về trang điều phối"),
                 )
                 invitations_queue(actor=request.user, emails=emails.others, unit=emails.unit, assignment=assignment)
+        except AssignmentNeedsConfirmation as needed:
+            confirm = needed
         except AssignmentError as error:
             form.add_error(None, str(error))
         else:
@@ -108,7 +117,7 @@ def assignment_new(request):
                 request, _("Đã giao “%(title)s”. Hệ thống đang ghi danh người học.") % {"title": assignment.title}
             )
             return redirect("job_detail", job_id=job.pk)
-    return render(request, "coordination/assignment_form.html", {"form": form})
+    return render(request, "coordination/assignment_form.html", {"form": form, "confirm": confirm})
 
 
 @login_required

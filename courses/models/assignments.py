@@ -30,6 +30,11 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="assignments_created"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Cancelling keeps the row (and its audit trail); its enrolments are detached, their progress kept.
+    cancelled_at = models.DateTimeField(_("huỷ lúc"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("đợt giao khoá học")

@@ -10,8 +10,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.admin_screens import AdminScreenMixin
 from lms.orgunits.models import CoordinatorScope
 from lms.orgunits.selectors import coordinator_scopes_all
 from lms.orgunits.services import coordinator_scope_grant, coordinator_scope_withdraw
@@ -23,7 +23,7 @@ from .selectors import name_corrections_of
 from .services import EDITORS_GROUP, editor_role_grant, editor_role_withdraw, user_name_correct
 
 
-class RolesView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class RolesView(AdministratorRequiredMixin, AdminScreenMixin, TemplateView):
     template_name = "admin_roles/roles.html"
     page_title = gettext_lazy("Vai trò và phạm vi")
     header_icon = "group"
@@ -95,7 +95,7 @@ class EditorWithdrawView(AdministratorRequiredMixin, TemplateView):
         return redirect(reverse("lms_roles"))
 
 
-class NameCorrectView(LoginRequiredMixin, AdministratorRequiredMixin, WagtailAdminTemplateMixin, FormView):
+class NameCorrectView(LoginRequiredMixin, AdministratorRequiredMixin, AdminScreenMixin, FormView):
     """Correct a person's full name (``user_name_correct``): a reason is required, the change is audited.
 
     Routed outside Wagtail's admin wrapper (``admin_urls``) so that anyone but an
@@ -113,6 +113,12 @@ class NameCorrectView(LoginRequiredMixin, AdministratorRequiredMixin, WagtailAdm
 
     def get_page_subtitle(self):
         return self.person.email
+
+    def get_parent_breadcrumbs(self):
+        return [
+            {"url": reverse("wagtailusers_users:index"), "label": _("Người dùng")},
+            {"url": reverse("wagtailusers_users:edit", args=[self.person.pk]), "label": self.person.full_name},
+        ]
 
     def get_initial(self):
         return {"full_name": self.person.full_name}

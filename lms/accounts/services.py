@@ -18,7 +18,7 @@ from lms.text import normalize_nfc
 
 from .models import User
 
-EDITORS_GROUP = "Editors"
+EDITORS_GROUP = "Biên tập viên"  # Wagtail's "Editors", renamed by migration accounts 0005
 ANONYMOUS_NAME = "Người dùng đã xoá"
 
 
@@ -91,7 +91,7 @@ def editor_permissions_register(app_label: str, codenames: list[str]) -> None:
 
 
 def editors_group() -> Group:
-    """Wagtail's "Editors" group with admin access, page rights from the root and the model
+    """Wagtail's editors group ("Biên tập viên") with admin access, page rights from the root and the model
     permissions apps registered with ``editor_permissions_register`` (idempotent).
 
     Wagtail's migration creates it and the apps' migrations grant their permissions; this
@@ -113,7 +113,7 @@ def editors_group() -> Group:
 
 @transaction.atomic
 def editor_role_grant(*, actor: User, user: User, reason: str = "") -> None:
-    """Make ``user`` a Wagtail editor (the "Editors" group). Idempotent."""
+    """Make ``user`` a Wagtail editor (the ``EDITORS_GROUP`` group). Idempotent."""
     group = editors_group()
     if user.groups.filter(pk=group.pk).exists():
         return

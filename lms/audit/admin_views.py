@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.admin_screens import AdminScreenMixin
 from lms.permissions import AdministratorRequiredMixin
 
 from .labels import ACTION_LABELS, action_label, field_label
@@ -27,7 +27,7 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", gettext_lazy("Tất cả"))] + choices
 
 
-class AuditLogView(AdministratorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class AuditLogView(AdministratorRequiredMixin, AdminScreenMixin, TemplateView):
     """The audit log, newest first, filterable by actor, person, action and dates; administrators only.
     Each entry shows its action in words and what changed as "field: old → new"."""
 

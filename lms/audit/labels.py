@@ -6,10 +6,15 @@ ACTION_LABELS = {
     "account.anonymise": _("Xoá (ẩn danh hoá) tài khoản"),
     "account.name_correct": _("Sửa họ tên"),
     "account.update": _("Cập nhật người học"),
+    "assignment.cancel": _("Huỷ đợt giao khoá học"),
     "assignment.create": _("Tạo đợt giao khoá học"),
     "assignment.enrol": _("Ghi danh theo đợt giao"),
+    "assignment.extend": _("Gia hạn cả đợt giao"),
     "assignment.extension": _("Gia hạn"),
     "assignment.exemption": _("Miễn"),
+    "assignment.remind": _("Gửi nhắc nhở ngay"),
+    "assignment.remind_sent": _("Đã gửi nhắc nhở"),
+    "assignment.update": _("Sửa đợt giao khoá học"),
     "certificate.regenerate": _("Tạo lại chứng chỉ"),
     "certificate.reissue": _("Cấp lại chứng chỉ"),
     "certificate.retry": _("Thử tạo lại chứng chỉ bị lỗi"),
@@ -53,6 +58,9 @@ FIELD_LABELS = {
     "name": _("tên"),
     "valid_to": _("hiệu lực đến"),
     "successor": _("đơn vị kế thừa"),
+    "title": _("tên đợt giao"),
+    "plan_reference": _("căn cứ"),
+    "cancelled": _("đã huỷ"),
 }
 
 

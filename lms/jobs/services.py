@@ -286,6 +286,8 @@ def _finish(
         fields["result"] = result
     if message is not None:
         fields["message"] = message
+    elif status == JobStatus.DONE:
+        fields["message"] = job.message  # the runner's last word (an atomic runner's is kept until now)
     with transaction.atomic():
         if not BackgroundJob.objects.filter(pk=job.pk, claim=claim, status=JobStatus.RUNNING).update(**fields):
             raise JobLost

@@ -13,8 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from lms.admin_screens import AdminScreenMixin
 from lms.permissions import AdministratorRequiredMixin
 
 from .admin_forms import UnitCreateForm, UnitImportForm, UnitMergeForm, UnitRenameForm, UnitTreeFilterForm
@@ -26,17 +26,16 @@ from .selectors import (
     org_unit_renames,
     org_unit_tree,
 )
-from .services import OrgUnitError, org_unit_add, org_unit_merge, org_unit_rename
+from .services import OrgUnitError, org_unit_add, org_unit_merge_queue, org_unit_rename
 
 
-class _UnitScreenMixin(WagtailAdminTemplateMixin):
+class _UnitScreenMixin(AdminScreenMixin):
     """Breadcrumbs Home › Đơn vị › this screen, so the header names the screen (not "Trang Chủ")."""
 
-    def get_breadcrumbs_items(self):
-        items = list(self.breadcrumbs_items)
-        if self.request.resolver_match.url_name != "lms_org_units":
-            items.append({"url": reverse("lms_org_units"), "label": _("Đơn vị")})
-        return [*items, {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()}]
+    def get_parent_breadcrumbs(self):
+        if self.request.resolver_match.url_name == "lms_org_units":
+            return []
+        return [{"url": reverse("lms_org_units"), "label": _("Đơn vị")}]
 
 
 class OrgUnitTreeView(AdministratorRequiredMixin, _UnitScreenMixin, TemplateView):
@@ -152,7 +151,7 @@ class OrgUnitDetailView(_UnitMixin, AdministratorRequiredMixin, _UnitScreenMixin
                     )
                 else:
                     try:
-                        outcome = org_unit_merge(
+                        job = org_unit_merge_queue(
                             actor=request.user,
                             unit=self.unit,
                             successor=successor,
@@ -162,15 +161,7 @@ class OrgUnitDetailView(_UnitMixin, AdministratorRequiredMixin, _UnitScreenMixin
                     except OrgUnitError as error:
                         form.add_error(None, str(error))
                     else:
-                        messages.success(
-                            request,
-                            _(
-                                "Đã sáp nhập vào “%(name)s”: chuyển %(members)s thành viên và "
-                                "%(scopes)s phạm vi điều phối."
-                            )
-                            % {"name": successor.name, "members": outcome.memberships, "scopes": outcome.scopes},
-                        )
-                        return redirect("lms_org_unit", unit_id=self.unit.pk)
+                        return redirect("job_detail", job_id=job.pk)
             return self.render_to_response(self.get_context_data(merge_form=form))
         messages.error(request, _("Thao tác không hợp lệ."))
         return redirect("lms_org_unit", unit_id=self.unit.pk)

@@ -10,10 +10,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.audit.services import SystemActor, actor_user, audit_record, audit_record_many
+from lms.jobs.services import JobError, job_create
 from lms.text import normalize_nfc
 
 from .models import CoordinatorScope, Membership, MembershipInvitation, MembershipSource, OrgUnit, UnitKind
@@ -165,23 +167,14 @@ class MergeOutcome:
     scopes: int = 0
 
 
-@transaction.atomic
-def org_unit_merge(*, actor, unit: OrgUnit, successor: OrgUnit, on: date, reason: str = "") -> MergeOutcome:
-    """Merge ``unit`` into ``successor`` from ``on`` (not after today), in one transaction.
-
-    ``unit`` ends the day before ``on`` and names ``successor``; each current confirmed membership
-    ends that day and a new one in ``successor`` starts on ``on`` (keeping who confirmed it and
-    when), so past reports of ``unit`` keep its learners; pending declarations, open invitations
-    and coordinator scopes move to ``successor``. One audit entry for the merge, one per learner
-    moved, one per coordinator moved. Refused (``OrgUnitError``, nothing written) when merging a
-    unit into itself or one of its own sub-units, into a unit not valid on ``on`` or already
-    retired, a unit already retired, or a unit that still has sub-units valid on ``on``."""
+def org_unit_merge_check(*, actor, unit: OrgUnit, successor: OrgUnit, on: date) -> None:
+    """Raise ``OrgUnitError`` (a message for the administrator) when ``unit`` cannot be merged into
+    ``successor`` from ``on``; read-only. Asked before a merge is queued and again, under row locks,
+    by the merge itself."""
     _require_administrator(actor)
     today = timezone.localdate()
     if successor.pk == unit.pk:
         raise OrgUnitError(_("Không thể sáp nhập đơn vị vào chính nó."))
-    locked = {u.pk: u for u in OrgUnit.objects.select_for_update().filter(pk__in=[unit.pk, successor.pk])}
-    unit, successor = locked[unit.pk], locked[successor.pk]
     if successor.path.startswith(unit.path):
         raise OrgUnitError(
             _("Không thể sáp nhập “%(unit)s” vào “%(successor)s”: đó là đơn vị trực thuộc của chính nó.")
@@ -215,6 +208,68 @@ def org_unit_merge(*, actor, unit: OrgUnit, successor: OrgUnit, on: date, reason
             )
             % {"name": unit.name, "n": children}
         )
+
+
+MERGE_JOB = "orgunits.merge"
+
+
+def org_unit_merge_queue(*, actor, unit: OrgUnit, successor: OrgUnit, on: date, reason: str = ""):
+    """Check the merge now (a refusal is answered at once) and queue it as a background job: it moves
+    every member of the unit, so it runs in a worker, in one transaction, recovered by the sweeper."""
+    org_unit_merge_check(actor=actor, unit=unit, successor=successor, on=on)
+    return job_create(
+        owner=actor,
+        kind=MERGE_JOB,
+        title=_("Sáp nhập %(unit)s vào %(successor)s") % {"unit": unit.name, "successor": successor.name},
+        params={"unit": unit.pk, "successor": successor.pk, "on": on.isoformat(), "reason": reason},
+        back_url=reverse("lms_org_unit", args=[unit.pk]),
+        back_label=str(_("Về đơn vị")),
+    )
+
+
+def org_unit_merge_run(job, run) -> dict:
+    """The merge job (atomic: the merge and the job's "done" commit together)."""
+    params = job.params
+    unit = OrgUnit.objects.filter(pk=params["unit"]).first()
+    successor = OrgUnit.objects.filter(pk=params["successor"]).first()
+    if unit is None or successor is None:
+        raise JobError(_("Đơn vị không còn tồn tại."))
+    try:
+        outcome = org_unit_merge(
+            actor=job.owner,
+            unit=unit,
+            successor=successor,
+            on=date.fromisoformat(params["on"]),
+            reason=params.get("reason", ""),
+        )
+    except OrgUnitError as error:
+        raise JobError(str(error)) from error
+    message = _("Đã sáp nhập vào “%(name)s”: chuyển %(members)s thành viên và %(scopes)s phạm vi điều phối.") % {
+        "name": successor.name,
+        "members": outcome.memberships,
+        "scopes": outcome.scopes,
+    }
+    run.progress(1, total=1, message=message)
+    return {"memberships": outcome.memberships, "scopes": outcome.scopes}
+
+
+@transaction.atomic
+def org_unit_merge(*, actor, unit: OrgUnit, successor: OrgUnit, on: date, reason: str = "") -> MergeOutcome:
+    """Merge ``unit`` into ``successor`` from ``on`` (not after today), in one transaction.
+
+    ``unit`` ends the day before ``on`` and names ``successor``; each current confirmed membership
+    ends that day and a new one in ``successor`` starts on ``on`` (keeping who confirmed it and
+    when), so past reports of ``unit`` keep its learners; pending declarations, open invitations
+    and coordinator scopes move to ``successor``. One audit entry for the merge, one per learner
+    moved, one per coordinator moved. Refused (``OrgUnitError``, nothing written) when merging a
+    unit into itself or one of its own sub-units, into a unit not valid on ``on`` or already
+    retired, a unit already retired, or a unit that still has sub-units valid on ``on``."""
+    _require_administrator(actor)
+    if successor.pk == unit.pk:
+        raise OrgUnitError(_("Không thể sáp nhập đơn vị vào chính nó."))
+    locked = {u.pk: u for u in OrgUnit.objects.select_for_update().filter(pk__in=[unit.pk, successor.pk])}
+    unit, successor = locked[unit.pk], locked[successor.pk]
+    org_unit_merge_check(actor=actor, unit=unit, successor=successor, on=on)
     end = on - timezone.timedelta(days=1)
     old_label, new_label = _unit_label(unit), _unit_label(successor)
     outcome = MergeOutcome()

@@ -49,9 +49,9 @@ def test_withdrawing_a_scope_and_editor_role_is_audited(client, admin_user, unit
         "/admin/roles/",
         {"action": "grant_editor", "editor-user": "bt@example.vn", "editor-reason": "Phân công"},
     )
-    assert user.groups.filter(name="Editors").exists()
+    assert user.groups.filter(name="Biên tập viên").exists()
     client.post(f"/admin/roles/editors/{user.pk}/withdraw/", {"reason": "Chuyển công tác"})
-    assert not user.groups.filter(name="Editors").exists()
+    assert not user.groups.filter(name="Biên tập viên").exists()
     client.post(
         "/admin/roles/",
         {

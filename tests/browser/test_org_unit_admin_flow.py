@@ -42,7 +42,9 @@ def no_error_messages(page):
     assert page.locator(".error-message, .help-critical").count() == 0, page.locator("main").inner_text()
 
 
-def test_administrator_creates_renames_merges_a_unit_and_sees_every_bad_row_of_an_import(chromium, live_server):
+def test_administrator_creates_renames_merges_a_unit_and_sees_every_bad_row_of_an_import(
+    chromium, live_server, celery_worker_process
+):
     site_home_ensure()  # the admin's dashboard links to the site's root page
     tree = make_province_tree()
     admin = UserFactory(email="quantri@example.vn", password=PASSWORD, is_staff=True, is_superuser=True)
@@ -96,7 +98,12 @@ def test_administrator_creates_renames_merges_a_unit_and_sees_every_bad_row_of_a
         merge.get_by_label("Mã đơn vị kế thừa").fill("09367")
         merge.get_by_label("Căn cứ").fill("Nghị quyết 1656/NQ-UBTVQH15")
         merge.get_by_role("button", name="Sáp nhập").click()
-        expect(page.locator(".messages")).to_contain_text("Đã sáp nhập vào “Xã Gia Bình”: chuyển 1 thành viên")
+        # It moves every member of the unit, so a worker does it; the job page follows it.
+        page.wait_for_url(re.compile(r".*/jobs/\d+/$"))
+        expect(page.locator("[data-job-status='done']")).to_contain_text(
+            "Đã sáp nhập vào “Xã Gia Bình”: chuyển 1 thành viên", timeout=60_000
+        )
+        page.get_by_role("link", name="Xem kết quả").click()
         expect(page.get_by_test_id("unit-successor")).to_contain_text("Xã Gia Bình")
         unit.refresh_from_db()
         assert unit.successor == tree["commune_b"] and unit.valid_to is not None

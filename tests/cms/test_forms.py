@@ -2,6 +2,7 @@
 admin got "họp-trực-tuyến-an-toàn-…", and a duplicate was reported in English on the hidden Promote tab)."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.apps import apps
 from wagtail.models import get_page_models
 from wagtail.test.utils.form_data import nested_form_data, streamfield
@@ -48,6 +49,7 @@ def test_every_page_type_uses_the_vietnamese_slug_form():
         "họp-trực-tuyến-an-toàn-đồng-tháp",  # Wagtail's script with Unicode slugs
         "hop-truc-tuyen-an-toan-ong-thap",  # Django's slugify drops "đ"
         "hop-truc-tuyen-an-toan-djong-thap",  # the script's Serbian "đ" → "dj"
+        "hp-trc-tuyn-an-ton--ng-thp",  # the script's slugify() drops letters with marks (what Chromium sent)
     ],
 )
 def test_a_slug_filled_in_from_the_title_becomes_readable_ascii(client, home, slug):
@@ -69,14 +71,36 @@ def test_a_typed_slug_with_marks_is_refused_in_vietnamese_under_the_title_too(cl
     assert not ContentPage.objects.filter(title=TITLE).exists()
 
 
-def test_a_duplicate_slug_is_refused_in_vietnamese_under_the_title_too(client, home):
-    assert add_content_page(client, home, "Giới thiệu", "").status_code == 302
-    errors = errors_of(add_content_page(client, home, "Giới thiệu", ""))
-    assert errors["slug"] == [
-        "Đường dẫn “gioi-thieu” đã được một trang khác cùng cấp sử dụng. Hãy đổi tiêu đề hoặc nhập đường dẫn khác."
-    ]
-    assert errors["title"][0].startswith("Đường dẫn của trang: Đường dẫn “gioi-thieu”")
+def test_a_duplicate_slug_names_the_draft_that_holds_it_with_a_link_under_the_title_too(client, home):
+    """The abandoned-form case of issue 14: a draft "Giới thiệu" exists; creating it again says so, in
+    Vietnamese, on the tab the editor is looking at, with a link to go on with the draft."""
+    data = nested_form_data({"title": "Giới thiệu", "slug": "", "summary": "", "body": streamfield([])})
+    assert client.post(f"/admin/pages/add/cms/contentpage/{home.pk}/", data).status_code == 302  # "Lưu bản nháp"
+    draft = ContentPage.objects.get(title="Giới thiệu")
+    assert not draft.live
+    response = add_content_page(client, home, "Giới thiệu", "")
+    errors = errors_of(response)
+    expected = (
+        "Đường dẫn “gioi-thieu” đã thuộc về trang “Giới thiệu” (bản nháp chưa xuất bản) ở cùng cấp. "
+        "Mở trang đó để viết tiếp, hoặc đổi tiêu đề hay đường dẫn của trang này."
+    )
+    assert [BeautifulSoup(e, "html.parser").get_text() for e in errors["slug"]] == [expected]
+    assert [BeautifulSoup(e, "html.parser").get_text() for e in errors["title"]] == [f"Đường dẫn của trang: {expected}"]
+    soup = BeautifulSoup(response.content, "html.parser")
+    title_field = soup.select_one("[data-contentpath=title]")
+    link = title_field.select_one(".error-message a")
+    assert link.get_text() == "Mở trang đó" and link["href"] == f"/admin/pages/{draft.pk}/edit/"
     assert ContentPage.objects.filter(title="Giới thiệu").count() == 1
+
+
+def test_a_duplicate_of_a_published_page_says_so(client, home):
+    assert add_content_page(client, home, "Liên hệ", "").status_code == 302
+    errors = errors_of(add_content_page(client, home, "Liên hệ", ""))
+    assert "trang “Liên hệ” (đã xuất bản)" in errors["slug"][0]
+    # the sibling's title is text, never markup
+    assert add_content_page(client, home, "<b>Đậm</b>", "dam").status_code == 302
+    [message] = errors_of(add_content_page(client, home, "Khác", "dam"))["slug"]
+    assert "trang “&lt;b&gt;Đậm&lt;/b&gt;”" in message and "<b>" not in message
 
 
 def test_renaming_a_sibling_onto_a_used_slug_is_refused_in_vietnamese(client, home):
@@ -84,5 +108,5 @@ def test_renaming_a_sibling_onto_a_used_slug_is_refused_in_vietnamese(client, ho
     first, second = ModulePage.objects.child_of(course)
     data = {"title": second.title, "slug": first.slug, "summary": ""}
     errors = errors_of(client.post(f"/admin/pages/{second.pk}/edit/", data))
-    assert errors["slug"][0].startswith(f"Đường dẫn “{first.slug}” đã được")
+    assert errors["slug"][0].startswith(f"Đường dẫn “{first.slug}” đã thuộc về trang “{first.title}” (đã xuất bản)")
     assert apps.get_model("courses", "ModulePage").objects.get(pk=second.pk).slug == second.slug

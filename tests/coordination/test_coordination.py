@@ -94,6 +94,7 @@ def test_dashboard_figures_equal_independent_counts(client, world):
         courses=[course],
         units=[world["commune_a"]],
         due_date=timezone.localdate() - timedelta(days=1),
+        confirm_past_due=True,
     )
     enrollment_create(user=world["a1"], course=other)
     lesson_complete(user=world["a1"], lesson=course_lessons(other)[0])

@@ -70,6 +70,7 @@ def overdue_world(world):
         courses=[course],
         users=[world["a1"], world["a2"]],
         due_date=today - timedelta(days=3),
+        confirm_past_due=True,
     )
     lesson_complete(user=world["a2"], lesson=course_lessons(course)[0])
     world["a1"].phone = "0912345678"

@@ -105,7 +105,9 @@ def test_a_past_day_gives_the_same_figures_on_the_page_and_in_every_download(cli
     path = tmp_path / "report.pdf"
     path.write_bytes(job_file(job))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
-    assert f"số liệu đến ngày {day}" in text and "lượt hoàn thành: 2 / 5" in text
+    flat = " ".join(text.split())
+    assert f"tính đến hết ngày {day}" in flat and f"Thời điểm số liệu: hết ngày {day}" in flat
+    assert "với 5 lượt ghi danh phải hoàn thành. Đã hoàn thành 2 lượt" in flat
 
 
 @pytest.mark.parametrize("value", ["31/02/2026", "hôm qua", "2026-13-01"])

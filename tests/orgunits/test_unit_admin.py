@@ -256,3 +256,27 @@ def test_the_import_screen_lists_every_bad_row_at_once_and_imports_nothing(clien
         assert row in body
     assert "thiếu tên đơn vị" in body and "ngày hiệu lực" in body and "village" in body
     assert not OrgUnit.objects.filter(code__startswith="40").exists()
+
+
+def test_the_admin_screen_queues_the_merge_as_a_job_refusals_answered_at_once(client, admin, tree):
+    from lms.jobs.models import BackgroundJob, JobStatus
+    from tests.fixtures.jobs import run_jobs
+
+    learner = UserFactory()
+    membership_transfer(actor=admin, user=learner, unit=tree["commune_a"], on=date(2025, 8, 1))
+    client.force_login(admin)
+    url = reverse("lms_org_unit", args=[tree["commune_a"].pk])
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    response = client.post(url, {"action": "merge", "merge-successor_code": "09325", "merge-on": today})
+    assert "Không thể sáp nhập đơn vị vào chính nó." in response.content.decode()
+    assert not BackgroundJob.objects.exists()  # a refusal is answered at once, nothing queued
+
+    response = client.post(url, {"action": "merge", "merge-successor_code": "09367", "merge-on": today})
+    job = BackgroundJob.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{job.pk}/")
+    assert tree["commune_a"].successor_id is None  # nothing moved in the request
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and "Đã sáp nhập vào “Xã Gia Bình”" in job.message
+    assert Membership.objects.get(user=learner, end__isnull=True).unit == tree["commune_b"]
+    assert OrgUnit.objects.get(pk=tree["commune_a"].pk).successor == tree["commune_b"]

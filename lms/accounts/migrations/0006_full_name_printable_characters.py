@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_user_vietnamese_name_order_index'),
+        ('accounts', '0005_vietnamese_names_for_wagtail_groups_and_workflow'),
     ]
 
     operations = [

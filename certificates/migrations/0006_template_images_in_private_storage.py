@@ -19,7 +19,7 @@ def prepare_again_in_private_storage(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0004_alter_certificatetemplate_title'),
+        ('certificates', '0005_certificate_template_updated_at_in_vietnamese'),
     ]
 
     operations = [
