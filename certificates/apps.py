@@ -13,9 +13,11 @@ class CertificatesConfig(AppConfig):
         from lms.health import register_health_probe  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from lms.jobs.registry import register_job_kind  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from lms.jobs.sweeps import register_sweep  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from lms.media import register_private_images  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         from . import personal_data, regeneration, selectors, services  # noqa: PLC0415 — in ready(): app modules load after the app registry
         from .hooks import on_completion, on_completions  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from .selectors import certificate_stamp_image_ids  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         register_completion_hook("certificate_request", on_completion, batch=on_completions)
         register_job_kind(regeneration.REGENERATE, regeneration.certificate_regeneration_run, time_limit=3600)
@@ -23,3 +25,4 @@ class CertificatesConfig(AppConfig):
         register_sweep("certificates.pending", services.certificates_pending_sweep)
         register_sweep("certificates.notify", services.certificates_notify_sweep)
         register_health_probe("oldest_pending_certificate", selectors.oldest_pending_certificate_check)
+        register_private_images(certificate_stamp_image_ids)

@@ -7,14 +7,11 @@ the issuer key row is recorded once per process and signing key.
 
 from __future__ import annotations
 
-import functools
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,17 +20,10 @@ from lms.audit.services import audit_record
 
 from . import images
 from .models import Certificate, CertificateStatus, CertificateTemplate, IssuerKey
+from .storage import certificate_storage  # noqa: F401 — where callers have always found it
 
 if TYPE_CHECKING:
     from .signing import IssuerSigner
-
-
-@functools.cache
-def certificate_storage() -> Storage:
-    """Where signed PDFs live: never under the public media URL (downloads are access-checked)."""
-    if settings.CERTIFICATE_STORAGE_ALIAS:
-        return storages[settings.CERTIFICATE_STORAGE_ALIAS]
-    return storages.create_storage(settings.CERTIFICATE_STORAGE)
 
 
 # --- Templates ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from .codes import code_display
+from .storage import certificate_storage
 
 
 class IssuerKey(models.Model):
@@ -108,9 +109,15 @@ class CertificateTemplate(models.Model):
     is_default = models.BooleanField(_("mẫu mặc định"), default=False)
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     prepared_version = models.PositiveIntegerField(default=0, editable=False)
-    prepared_background = models.FileField(upload_to="certificates/templates/", blank=True, editable=False)
-    prepared_signature = models.FileField(upload_to="certificates/templates/", blank=True, editable=False)
-    prepared_seal = models.FileField(upload_to="certificates/templates/", blank=True, editable=False)
+    prepared_background = models.FileField(
+        upload_to="certificates/templates/", storage=certificate_storage, blank=True, editable=False
+    )
+    prepared_signature = models.FileField(
+        upload_to="certificates/templates/", storage=certificate_storage, blank=True, editable=False
+    )
+    prepared_seal = models.FileField(
+        upload_to="certificates/templates/", storage=certificate_storage, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     panels = [

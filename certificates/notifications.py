@@ -1,11 +1,13 @@
-"""E-mails to learners, in their own language: a certificate issued, one about to expire."""
+"""E-mails in the reader's own language: to learners (a certificate issued, one about to expire) and
+to administrators (a certificate that could not be made)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, mail_admins
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -80,3 +82,33 @@ def expiry_reminders_send(*, today=None) -> int:
             logger.warning("Expiry reminder for certificate %s failed: %s", certificate.pk, exc)
             Certificate.objects.filter(pk=certificate.pk).update(expiry_reminded_at=None)
     return sent
+
+
+def certificate_failed_notify(*, certificate_id: int) -> int:
+    """Tell every active administrator (superuser with an e-mail), each in their language, that a
+    certificate failed and why, with the link to fix and retry it; ``settings.ADMINS`` too, if set.
+    Returns how many were told; none at all is logged as an error (someone must look)."""
+    certificate = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
+    if certificate is None or certificate.status != CertificateStatus.FAILED:
+        return 0
+    context = {
+        "full_name": certificate.frozen.get("full_name", ""),
+        "title": certificate.title,
+        "code": certificate.code_display,
+        "error": certificate.last_error,
+        "failed_url": public_url(reverse("certificates_failed")),
+    }
+    administrators = get_user_model().objects.filter(is_active=True, is_superuser=True, anonymised_at__isnull=True)
+    told = 0
+    for administrator in administrators.exclude(email=""):
+        _send(user=administrator, template="failed", context=context)
+        told += 1
+    if settings.ADMINS:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("certificates/email/failed_subject.txt", context).strip()
+            body = render_to_string("certificates/email/failed_body.txt", context)
+        mail_admins(subject, body)
+        told += len(settings.ADMINS)
+    if not told:
+        logger.error("Certificate %s failed and no administrator has an e-mail: %s", certificate_id, context["error"])
+    return told

@@ -10,6 +10,12 @@ Traps handled here (docs/architecture.md, DOMAIN.md §7):
 - ReportLab starts every canvas with ``rl_config.canvas_basefontname``
   (Helvetica, not embedded): ``fonts_register`` registers the TTFs once per
   process and points that setting at the serif face.
+- Names that do not print: the name must pass the account's character policy
+  (``lms.accounts.validators.full_name_problem``, the same rule as at input),
+  every printed character must be in the layout's fonts, and xhtml2pdf's own
+  "no font can draw" warning fails the render — a ``RenderError`` with the
+  reason, never a PDF with a blank or boxed name. A long name shrinks (and
+  wraps, up to three lines) to fit between the page margins.
 - Template variables go through Django's autoescaping; images (background,
   signature, seal, QR code) are inlined as ``data:`` URIs, so a hostile name
   such as ``<img src="http://127.0.0.1:9/x">`` prints literally and fetches nothing.
@@ -34,11 +40,13 @@ from django.utils.safestring import mark_safe
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus.tables import CellStyle
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
+from lms.accounts.validators import FULL_NAME_MAX_LENGTH, full_name_problem
 from lms.text import normalize_nfc
 
 FONT_DIRS = (
@@ -121,7 +129,119 @@ def _link_callback(uri: str, rel: str) -> str:
 
 
 class RenderError(Exception):
-    """xhtml2pdf reported errors; the PDF would be wrong."""
+    """The PDF would be wrong (xhtml2pdf errors, a name or text the fonts cannot print):
+    the message says why, for the administrator who reads it on the failed certificate."""
+
+
+# xhtml2pdf 0.2.28 logs these (and counts a warning): a character no font draws, a family it
+# replaces with Helvetica (not embedded).
+_MISSING_GLYPH_WARNING = "No font this document has can draw"
+_UNKNOWN_FAMILY_WARNING = "None of the font families"
+
+
+def _family_glyphs(family: str) -> frozenset[int]:
+    """Code points every face of ``family`` draws (regular, bold, italic: text uses them all)."""
+    fonts_register()
+    faces = [pdfmetrics.getFont(f"{family}_{bold}{italic}") for (bold, italic) in FONT_FACES[family]]
+    return frozenset.intersection(*(frozenset(face.face.charToGlyph) for face in faces))
+
+
+def missing_glyphs(text: str, family: str) -> list[str]:
+    """The characters of ``text`` (line breaks and spaces aside) the family's fonts cannot draw."""
+    glyphs = _family_glyphs(family)
+    return list(dict.fromkeys(char for char in text if not char.isspace() and ord(char) not in glyphs))
+
+
+def _characters_shown(chars: list[str]) -> str:
+    return ", ".join(f"{char!r} (U+{ord(char):04X})" if char.isprintable() else f"U+{ord(char):04X}" for char in chars)
+
+
+# The name line: between the page margins (A4 landscape 297 mm − 2 × 26 mm), in points, less a little.
+NAME_LINE_WIDTH = (297 - 2 * 26) / 25.4 * 72 - 12
+NAME_MAX_SIZE, NAME_MIN_SIZE, NAME_MAX_LINES = 30, 9, 3
+
+
+def _lines_of(words: list[str], target: float, font: str) -> list[str]:
+    """Greedy fill: words (each narrower than ``target``) into lines at most ``target`` wide."""
+    lines: list[str] = []
+    for word in words:
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and stringWidth(candidate, font, 1) <= target:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _pieces(word: str, target: float, font: str) -> list[str]:
+    """A word wider than ``target`` cut into pieces that fit (a name without spaces)."""
+    pieces, current = [], ""
+    for char in word:
+        if current and stringWidth(current + char, font, 1) > target:
+            pieces.append(current)
+            current = ""
+        current += char
+    return [*pieces, current] if current else pieces
+
+
+def name_layout(name: str, font: str) -> tuple[float, list[str]]:
+    """The name's font size (points) and lines so that every line fits ``NAME_LINE_WIDTH``.
+
+    One line at up to 30 pt while it stays at 18 pt or more, else two, else three lines
+    (balanced; a word too wide for a line is cut), never below ``NAME_MIN_SIZE``.
+    """
+    total = stringWidth(name, font, 1)
+    best: tuple[float, list[str]] = (NAME_MIN_SIZE, [name])
+    for count in range(1, NAME_MAX_LINES + 1):
+        target = total / count
+        while True:
+            words = [piece for word in name.split() for piece in _pieces(word, target, font)]
+            lines = _lines_of(words, target, font)
+            if len(lines) <= count:
+                break
+            target *= 1.03
+        widest = max(stringWidth(line, font, 1) for line in lines)
+        size = min(NAME_MAX_SIZE, NAME_LINE_WIDTH / widest)
+        best = (size, lines)
+        if size >= 18:
+            break
+    size, lines = best
+    return max(NAME_MIN_SIZE, int(size * 2) / 2), lines
+
+
+def certificate_text_problems(content: CertificateContent) -> list[str]:
+    """Why this certificate cannot be printed correctly (empty when it can)."""
+    problems = []
+    name = normalize_nfc(content.full_name)
+    if "@" in name:
+        problems.append("Tài khoản chưa có họ và tên: chứng chỉ không in email thay cho họ tên.")
+    elif len(name) > FULL_NAME_MAX_LENGTH:
+        problems.append(f"Họ và tên dài hơn {FULL_NAME_MAX_LENGTH} ký tự.")
+    else:
+        problem = full_name_problem(name)
+        if problem:
+            problems.append(str(problem))
+    family = "certsans" if content.layout == "modern" else "certserif"
+    printed = " ".join(
+        normalize_nfc(getattr(content, name))
+        for name in (
+            "full_name",
+            "title",
+            "unit",
+            "score",
+            "heading",
+            "body",
+            "issuer_name",
+            "place",
+            "signatory_name",
+            "signatory_title",
+            "code_display",
+        )
+    )
+    missing = missing_glyphs(printed, family)
+    if missing:
+        problems.append(f"Phông chữ của chứng chỉ không vẽ được ký tự: {_characters_shown(missing)}.")
+    return problems
 
 
 @dataclass
@@ -216,19 +336,20 @@ def certificate_html(content: CertificateContent) -> str:
             "ma_so": content.code_display,
         },
     )
-    name_length = len(nfc["full_name"])
-    name_size = 30 if name_length <= 36 else 20 if name_length <= 70 else 11
+    family = "certsans" if content.layout == "modern" else "certserif"
+    name_size, name_lines = name_layout(nfc["full_name"], f"{family}_10")
     dateline = decree30_date(content.issued_on)
     dateline = f"{nfc['place']}, {dateline}" if nfc["place"] else dateline[:1].upper() + dateline[1:]
     context = {
         **nfc,
         "body": body,
-        "name_size": name_size,
+        "name_size": f"{name_size:g}",  # a string: the template would localise "18,5"
+        "name_lines": name_lines,
         "dateline": dateline,
         "code_display": content.code_display,
         "verify_url": content.verify_url,
         "layout": content.layout,
-        "family": "certsans" if content.layout == "modern" else "certserif",
+        "family": family,
         "qr": _data_uri(qr_png(content.verify_url), "image/png"),
         "background": _data_uri(content.background, "image/jpeg"),
         "signature": _data_uri(content.signature, "image/png"),
@@ -250,8 +371,19 @@ def pdf_from_html(html: str) -> bytes:
     )
     if status.err:
         raise RenderError(f"xhtml2pdf reported {status.err} error(s)")
+    warnings = [(str(entry[2]), str(entry[3])) for entry in status.log if entry[0] == "warning"]
+    blank = [fragment for message, fragment in warnings if message.startswith(_MISSING_GLYPH_WARNING)]
+    if blank:
+        raise RenderError(f"Phông chữ không vẽ được một số ký tự (sẽ in thành ô trống), trong: {blank[0][:200]}")
+    unknown = [fragment for message, fragment in warnings if message.startswith(_UNKNOWN_FAMILY_WARNING)]
+    if unknown:
+        raise RenderError(f"Phông chữ không nhúng trong tài liệu (sẽ thay bằng Helvetica), tại: {unknown[0][:200]}")
     return out.getvalue()
 
 
 def certificate_pdf(content: CertificateContent) -> bytes:
+    """The certificate's PDF; ``RenderError`` (with the reason) for text that would not print."""
+    problems = certificate_text_problems(content)
+    if problems:
+        raise RenderError(" ".join(problems))
     return pdf_from_html(certificate_html(content))

@@ -245,7 +245,7 @@ def certificate_status_message(certificate: Certificate) -> str:
             )
         return gettext("Chứng chỉ đang được tạo và ký số; thường chỉ mất vài giây. Bạn sẽ nhận email khi xong.")
     if certificate.status == CertificateStatus.FAILED:
-        return gettext("Chưa tạo được chứng chỉ. Quản trị viên đã được thông báo và sẽ tạo lại.")
+        return gettext("Chưa tạo được chứng chỉ. Quản trị viên đã được báo qua email để xử lý.")
     return ""
 
 
@@ -311,3 +311,9 @@ def certificates_recent_of(*, user, limit: int = 3) -> list[Certificate]:
         .only(*STATE_FIELDS, "frozen")
         .order_by("-requested_at")[:limit]
     )
+
+
+def certificate_stamp_image_ids() -> set[int]:
+    """Images used as a template's seal or signature: private (``lms.media`` serves them to staff only)."""
+    rows = CertificateTemplate.objects.values_list("seal_image_id", "signature_image_id")
+    return {image_id for row in rows for image_id in row if image_id}

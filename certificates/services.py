@@ -331,8 +331,9 @@ def _notify_enqueue(*, certificate_id: int) -> bool:
     return True
 
 
-def certificate_mark_failed(*, certificate_id: int, error: str) -> None:
+def certificate_mark_failed(*, certificate_id: int, error: str) -> bool:
     """After the last retry (or a permanent error): ``pending`` → ``failed`` with the error.
+    Returns whether this call made it ``failed`` (the caller then tells the administrators).
 
     Works whatever state the task left the connection in: a soft time limit or a statement
     timeout raised mid-query can leave the driver inside a transaction Django does not know
@@ -340,8 +341,10 @@ def certificate_mark_failed(*, certificate_id: int, error: str) -> None:
     block such a connection is closed and the update runs on a fresh one."""
     if not connection.in_atomic_block:
         _connection_reset()
-    Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.PENDING).update(
-        status=CertificateStatus.FAILED, last_error=error[:4000]
+    return bool(
+        Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.PENDING).update(
+            status=CertificateStatus.FAILED, last_error=error[:4000]
+        )
     )
 
 
@@ -360,12 +363,19 @@ def _connection_reset() -> None:
 
 @transaction.atomic
 def certificate_retry(*, actor, certificate: Certificate) -> Certificate:
-    """An administrator sends a ``failed`` certificate back to the worker."""
-    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    """An administrator sends a ``failed`` certificate back to the worker.
+
+    Nothing was printed yet, so the learner's name is read again from the account: a name that
+    could not be printed, once corrected (``user_name_correct``), is what the retry prints."""
+    locked = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
     if locked.status != CertificateStatus.FAILED:
         raise CertificateError(_("Chỉ chứng chỉ bị lỗi mới được tạo lại."))
     locked.status = CertificateStatus.PENDING
-    locked.save(update_fields=["status"])
+    fields = ["status"]
+    if locked.user.anonymised_at is None and locked.user.full_name:
+        locked.frozen = {**locked.frozen, "full_name": normalize_nfc(locked.user.full_name)}
+        fields.append("frozen")
+    locked.save(update_fields=fields)
     audit_record(actor=actor, action="certificate.retry", target=locked, data={"error": locked.last_error[:500]})
     transaction.on_commit(partial(certificate_enqueue, certificate_id=locked.pk), robust=True)
     return locked

@@ -58,12 +58,22 @@ def certificate_render(self, certificate_id: int) -> None:
         services.certificate_issue(certificate_id=certificate_id)
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= settings.CERTIFICATE_RENDER_MAX_RETRIES:
-            services.certificate_mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
+            _failed(certificate_id, exc)
             return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries), max_retries=None) from exc
     except Exception as exc:
         logger.exception("Certificate %s failed", certificate_id)
-        services.certificate_mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}")
+        _failed(certificate_id, exc)
+
+
+def _failed(certificate_id: int, exc: Exception) -> None:
+    """Mark it failed and tell the administrators by e-mail, here in the worker (no broker needed):
+    the learner's page says they were told."""
+    if services.certificate_mark_failed(certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}"):
+        try:
+            notifications.certificate_failed_notify(certificate_id=certificate_id)
+        except Exception:
+            logger.exception("Could not tell the administrators that certificate %s failed", certificate_id)
 
 
 @shared_task(name="certificates.tasks.certificate_issued_notify", bind=True, acks_late=True, ignore_result=True)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 
 class LmsConfig(AppConfig):
@@ -12,3 +14,5 @@ class LmsConfig(AppConfig):
 
         ensure_embedded_queue_dirs()
         connect_page_signals()
+        # Pillow warns above this and refuses twice this: far below its 89-megapixel default.
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import include, path, re_path, reverse
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import views as course_views
 from lms import views as lms_views
 from lms.accounts import views as account_views
+from lms.media import media_serve
 
 
 def to_allauth(url_name: str):
@@ -72,7 +72,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", media_serve),  # renditions only (lms/media.py)
     ]
 
 urlpatterns += [path("", include(wagtail_urls))]

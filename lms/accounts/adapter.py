@@ -3,6 +3,7 @@ from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.urls import reverse
@@ -30,6 +31,33 @@ class AccountAdapter(DefaultAccountAdapter):
     host the request came through (without ``django.contrib.sites`` allauth would print that host,
     e.g. "Hello from 127.0.0.1:8781").
     """
+
+    # --- Failed logins: locked per (account, IP), with a larger ceiling per account -----------------
+    # allauth counts "login_failed" per e-mail alone, so five wrong passwords from anyone lock the
+    # account for everyone. Here "login_failed" (ACCOUNT_RATE_LIMITS) is counted per account *and*
+    # client IP, and "login_failed_account" per account from every IP together, with a higher limit.
+
+    def _login_failed_keys(self, request, **credentials) -> tuple[str, str]:
+        account = self._get_login_attempts_cache_key(request, **credentials)
+        return account, f"{account}|{ratelimit.get_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        account, pair = self._login_failed_keys(request, **credentials)
+        per_pair = ratelimit.consume(request, app="allauth.account", action="login_failed", key=pair)
+        if per_pair:
+            per_account = ratelimit.consume(request, app="allauth.account", action="login_failed_account", key=account)
+            if per_account:
+                # allauth rolls this back when the password is right (a success costs nothing).
+                self._login_failed_rl_usage = ratelimit.RateLimitUsage(usage=per_pair.usage + per_account.usage)
+                return
+            per_pair.rollback()
+        raise self.validation_error("too_many_login_attempts")
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        """After a password reset: the account's ceiling and this IP's count start again."""
+        account, pair = self._login_failed_keys(request, **credentials)
+        ratelimit.clear(request, app="allauth.account", action="login_failed", key=pair)
+        ratelimit.clear(request, app="allauth.account", action="login_failed_account", key=account)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -8,13 +8,13 @@ from lms.orgunits.selectors import org_units_valid_on
 from lms.text import normalize_nfc
 
 from .models import LearnerGroup, Position, User
-from .validators import FULL_NAME_MAX_LENGTH, phone_normalize
+from .validators import FULL_NAME_MAX_LENGTH, phone_normalize, validate_full_name
 
 
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form gains: full name and privacy consent."""
 
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=FULL_NAME_MAX_LENGTH)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=FULL_NAME_MAX_LENGTH, validators=[validate_full_name])
     consent = forms.BooleanField(
         label=_("Tôi đã đọc và đồng ý với thông báo xử lý dữ liệu cá nhân"),
         error_messages={"required": _("Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân để đăng ký.")},

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.text import normalize_nfc
 
-from .validators import EMAIL_MAX_LENGTH, FULL_NAME_MAX_LENGTH, PHONE_MAX_LENGTH, validate_phone
+from .validators import EMAIL_MAX_LENGTH, FULL_NAME_MAX_LENGTH, PHONE_MAX_LENGTH, validate_full_name, validate_phone
 
 
 class LearnerGroup(models.TextChoices):
@@ -61,7 +61,9 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("địa chỉ email"), max_length=EMAIL_MAX_LENGTH, unique=True)
-    full_name = models.CharField(_("họ và tên"), max_length=FULL_NAME_MAX_LENGTH, blank=True)
+    full_name = models.CharField(
+        _("họ và tên"), max_length=FULL_NAME_MAX_LENGTH, blank=True, validators=[validate_full_name]
+    )
     learner_group = models.CharField(_("nhóm người học"), max_length=32, choices=LearnerGroup.choices, blank=True)
     position = models.CharField(_("chức vụ"), max_length=32, choices=Position.choices, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=PHONE_MAX_LENGTH, blank=True, validators=[validate_phone])

@@ -10,11 +10,22 @@ from lms.audit.models import AuditEntry
 from lms.page_cache import cached_under_generation
 
 from .models import User
+from .validators import full_name_problem
 
 
 def name_corrections_of(*, user: User) -> QuerySet[AuditEntry]:
     """The administrators' corrections of ``user``'s name (``account.name_correct``), newest first."""
     return AuditEntry.objects.filter(subject=user, action="account.name_correct").order_by("-at", "-id")
+
+
+def users_with_unprintable_names():
+    """``(user, problem)`` for every account whose stored name breaks the name policy (stored before
+    it existed): its certificates would fail until an administrator corrects the name."""
+    people = User.objects.filter(anonymised_at__isnull=True).exclude(full_name="").only("pk", "email", "full_name")
+    for user in people.order_by("pk").iterator(chunk_size=2000):
+        problem = full_name_problem(user.full_name)
+        if problem:
+            yield user, problem
 
 
 # Roles change rarely and are read on every page (the account menu): kept per person in the shared

@@ -7,6 +7,7 @@ them, and ``learner_fields_clean`` applies the very same field validators to a r
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -21,6 +22,56 @@ EMAIL_MAX_LENGTH = 254  # Django's EmailField default: the longest address SMTP 
 PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 8, 15
 PHONE_MAX_LENGTH = 20  # the column: "+" and 15 digits fit
 _PHONE = re.compile(rf"\+?[0-9]{{{PHONE_MIN_DIGITS},{PHONE_MAX_DIGITS}}}")
+
+
+# --- Names that print ---------------------------------------------------------------------
+# A name is printed on signed certificates in the embedded fonts (Liberation Serif, Be Vietnam Pro):
+# it may hold only what every one of them draws — Vietnamese and the Latin letters below (a test
+# checks each one against every certificate font), digits, spaces and a little punctuation.
+# The certificate renderer asks the same function before printing a name (certificates.rendering).
+NAME_LETTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
+    "ĀāĂăĄąĆćĊċČčĎďĐđĒēĖėĘęĚěĞğĠġĦħĨĩĪīĮįİıĹĺĽľŁłŃńŇňŌōŐőŒœŔŕŘřŚśŞşŠšŢţŤťŦŧŨũŪūŮůŰűŲųŴŵŶŷŸŹźŻżŽž"
+    "ƠơƯư" + "".join(chr(code) for code in range(0x1EA0, 0x1EFA))  # Ạ … ỹ: every Vietnamese toned vowel
+)
+NAME_CHARACTERS = NAME_LETTERS | frozenset("0123456789 .,-'’()")
+# Invisible characters that change how text reads: bidi embeddings/overrides/isolates and marks.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def _shown(char: str) -> str:
+    """A character as a message shows it: itself if visible, else its code point."""
+    if unicodedata.category(char)[0] in "CZM" and char != " ":
+        return f"U+{ord(char):04X}"
+    return char
+
+
+def full_name_problem(value: str) -> str | None:
+    """Why ``value`` (already NFC) cannot be a name printed on a certificate, or ``None``.
+
+    The one character policy of names: the model's validator (so every form, import and the
+    administrators' correction) and the certificate renderer both ask it.
+    """
+    hidden = [char for char in value if char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")]
+    if hidden:
+        return _(
+            "Họ và tên chứa ký tự ẩn (ký tự điều khiển hoặc đổi chiều văn bản): %(chars)s. Vui lòng gõ lại họ tên."
+        ) % {"chars": ", ".join(dict.fromkeys(_shown(char) for char in hidden))}
+    unprintable = [char for char in value if char not in NAME_CHARACTERS]
+    if unprintable:
+        return _(
+            "Họ và tên có ký tự không in được trên chứng chỉ: %(chars)s. "
+            "Vui lòng viết họ tên bằng chữ tiếng Việt hoặc chữ Latinh (có thể không dấu)."
+        ) % {"chars": ", ".join(dict.fromkeys(_shown(char) for char in unprintable[:10]))}
+    return None
+
+
+def validate_full_name(value: str) -> None:
+    """The model field's validator: ``full_name_problem`` as a ``ValidationError``."""
+    problem = full_name_problem(normalize_nfc(value))
+    if problem:
+        raise ValidationError(problem, code="unprintable_name")
 
 
 def phone_normalize(value: str | None) -> str:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lms.csp.ContentSecurityPolicyMiddleware",  # first: every response gets the policy (lms/csp.py)
     "lms.middleware.LivenessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -211,11 +212,17 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Subjects start with "[<the site's name>] " and bodies greet from it (lms.accounts.adapter).
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "lms.accounts.timing.SignupForm"}
+# Sign-up and password-reset POSTs answer no sooner than this (lms.accounts.timing), so how long
+# they take does not tell whether an e-mail is registered.
+AUTH_RESPONSE_FLOOR_SECONDS = float(env_str("AUTH_RESPONSE_FLOOR_SECONDS", "1.0") or 1.0)
 # A training room behind one NAT logs in together: 120 logins a minute per IP.
-# Wrong passwords stay throttled per e-mail: 5 per 5 minutes.
+# Wrong passwords (lms.accounts.adapter): 5 per 5 minutes per (e-mail, IP) — a stranger's guesses
+# do not lock the owner out — and 30 per 15 minutes per e-mail from all IPs together.
 ACCOUNT_RATE_LIMITS = {
     "login": env_str("RATE_LIMIT_LOGIN", "120/m/ip"),
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "60/m/ip,5/5m/key"),
+    "login_failed_account": env_str("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", "30/15m/key"),
     "signup": "30/m/ip",
     "reset_password": "30/m/ip,5/m/key",
     "reset_password_from_key": "30/m/ip",
@@ -284,7 +291,14 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+# Documents only through Wagtail's view, which applies collection privacy (never /media/documents/).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+# Images: a PNG of a few KB can declare 10,000 × 10,000 px and take gigabytes to thumbnail. Wagtail
+# refuses uploads above this many pixels (Vietnamese message) and Pillow refuses to decode them
+# anywhere else (lms.apps sets Image.MAX_IMAGE_PIXELS to the same); 25 MP is a 6,000 × 4,000 photo.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("IMAGE_MAX_PIXELS", 25_000_000)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed fetches: the site sends no request off its origin
 # The admin works on a closed network: no avatars from gravatar.com, no version check against
 # releases.wagtail.org, no "what's new" banner pointing to wagtail.org.

@@ -95,12 +95,15 @@ HOSTILE_NAMES = [
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
-def test_hostile_names_print_literally_without_fetching(name, tmp_path, settings):
+def test_hostile_text_prints_literally_without_fetching(name, tmp_path, settings):
+    """Course titles and unit names may hold anything; a name like this is refused (tests/security)."""
     from django.template.loader import get_template
 
     rendering.fonts_register()
     get_template("certificates/pdf/certificate.html")  # loaded before watching: a template read is ours
-    content = _content(full_name=name, unit=name, title=name)
+    with pytest.raises(rendering.RenderError):
+        rendering.certificate_pdf(_content(full_name=name))
+    content = _content(unit=name, title=name)
     _Watch.opened, _Watch.connected = [], []
     _Watch.active = True
     try:
