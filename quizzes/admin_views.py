@@ -153,7 +153,9 @@ class GiftView(AdminScreenMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if "export" in request.GET:
-            category = get_object_or_404(QuestionCategory, pk=request.GET.get("export"))
+            export = request.GET["export"]
+            pk = int(export) if export.isascii() and export.isdigit() else 0  # "?export=abc" is a 404
+            category = get_object_or_404(QuestionCategory, pk=pk)
             response = HttpResponse(gift_export(category=category), content_type="text/plain; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="questions-{category.pk}.gift.txt"'
             return response

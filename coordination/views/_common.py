@@ -20,7 +20,7 @@ def _coordinator_only(request):
 def _unit_in_scope(request, unit_id):
     if not unit_id:
         return None
-    unit = get_object_or_404(OrgUnit, pk=unit_id)
+    unit = get_object_or_404(OrgUnit, pk=_int(unit_id) or 0)  # "?unit=abc" is a 404, not a 500
     if not unit_in_scope(viewer=request.user, unit=unit):
         raise PermissionDenied
     return unit
