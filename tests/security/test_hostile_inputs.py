@@ -398,17 +398,19 @@ def test_units_import_and_unit_forms_as_administrator(client, world):
     from lms.orgunits.models import OrgUnit
 
     as_user(client, world["admin"])
-    header = ["ma", "ten", "cap", "ma_cap_tren", "hieu_luc_tu"]
+    header = ["code", "name", "kind", "parent_code", "valid_from", "valid_to"]
     payloads = XSS + TEMPLATE + SSRF + TRAVERSAL + UNICODE
-    rows = [[f"9{n:02d}", payload, "province", "", "01/01/2025"] for n, payload in enumerate(payloads)]
-    rows += [[payload, "Tỉnh", payload, payload, payload] for payload in XSS + TEMPLATE]
-    for data in (_csv(header, rows), _csv(header, rows[: len(payloads)])):
+    rows = [[f"9{n:02d}", payload, "province", "", "01/01/2025", ""] for n, payload in enumerate(payloads)]
+    rows += [[payload, "Tỉnh", payload, payload, payload, payload] for payload in XSS + TEMPLATE]
+    printable = [row for row in rows[: len(payloads)] if "\x00" not in row[1]]  # NUL: "cannot read the row"
+    for data in (_csv(header, rows), _csv(header, printable)):
         response = client.post("/admin/org-units/import/", {"file": SimpleUploadedFile("units.csv", data)})
         body = safe(response, "", "units import")
         run_jobs()
         if response.status_code == 302:
             body = safe(client.get(response["Location"]), "", "units import result")
         assert "Traceback" not in body
+    assert OrgUnit.objects.filter(name__in=payloads).count() >= len(XSS), "the hostile unit names were not imported"
     safe(client.get("/admin/org-units/"), "", "unit tree")
     for payload in CORPUS[:30]:
         safe(client.get("/admin/org-units/", {"q": payload}), payload, "unit tree filter")
@@ -479,3 +481,56 @@ def test_open_redirect_check_can_fail():
     html = '<p>x</p><img src=x onerror="hocsoPwned()"><script>hocsoPwned()</script>'
     assert len(injected(html)) == 2 and evaluated("<p>9359</p>")
     assert injected("<p>&lt;img src=x onerror=hocsoPwned()&gt;</p>") == []
+
+
+# --- names: refused at input, inert when stored anyway (before the policy), on the certificate ------
+
+
+def test_hostile_names_stored_before_the_policy_are_shown_inert_and_never_printed(client, world, issuer_key):
+    """The name policy refuses every XSS and template payload at input (the profile test sees them
+    turned back); a name stored before the policy still shows inert on every page that shows names,
+    the certificate's verification page included, and the renderer refuses to print it."""
+    from certificates.models import Certificate, CertificateStatus
+    from certificates.services import certificate_issue
+    from certificates.tasks import certificate_render
+    from lms.accounts.models import User
+    from tests.certificates.conftest import complete_course
+
+    learner, coordinator, admin = world["learner"], world["coordinator"], world["admin"]
+    unit = world["units"]["commune_a"]
+    short = make_course("Khoá ngắn", modules=1, lessons_per_module=1)
+    complete_course(learner, short)
+    certificate = certificate_issue(certificate_id=Certificate.objects.get(user=learner).pk)
+    assert certificate.status == CertificateStatus.ISSUED
+    code = certificate.code
+    for payload in XSS + TEMPLATE:
+        as_user(client, learner)
+        before = User.objects.get(pk=learner.pk).full_name
+        safe(client.post("/accounts/profile/", {"full_name": payload, "language": "vi"}), payload, "profile")
+        assert User.objects.get(pk=learner.pk).full_name == before, f"name policy let {payload!r} in"
+        User.objects.filter(pk=learner.pk).update(full_name=payload)
+        Certificate.objects.filter(pk=certificate.pk).update(frozen={**certificate.frozen, "full_name": payload})
+        for path in ("/accounts/profile/", "/learn/", "/learn/certificates/", "/accounts/my-data/"):
+            safe(client.get(path), payload, path)
+        client.logout()
+        safe(client.get(f"/verify/{code}/"), payload, "verification page")
+        as_user(client, coordinator)
+        for path in (
+            f"/coordinate/?unit={unit.pk}",
+            f"/coordinate/learners/{learner.pk}/",
+            "/certificates/manage/",
+            f"/certificates/{code}/manage/",
+            "/coordinate/assignments/",
+        ):
+            safe(client.get(path), payload, path)
+        as_user(client, admin)
+        for path in ("/admin/users/", f"/admin/people/{learner.pk}/name/", "/admin/quizzes/grading/"):
+            safe(client.get(path), payload, path)
+    # The renderer: a stored name that breaks the policy is never printed (the certificate fails).
+    User.objects.filter(pk=learner.pk).update(full_name=XSS[0])
+    again = make_course("Khoá in lại", modules=1, lessons_per_module=1)
+    enrollment = complete_course(learner, again)
+    pending = Certificate.objects.get(enrollment=enrollment)
+    certificate_render.apply(args=[pending.pk])
+    pending.refresh_from_db()
+    assert pending.status == CertificateStatus.FAILED and not pending.pdf
