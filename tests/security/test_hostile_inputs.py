@@ -534,3 +534,37 @@ def test_hostile_names_stored_before_the_policy_are_shown_inert_and_never_printe
     certificate_render.apply(args=[pending.pk])
     pending.refresh_from_db()
     assert pending.status == CertificateStatus.FAILED and not pending.pdf
+
+
+def test_every_question_type_answered_with_hostile_text(client, world):
+    """One page with every question type; every field (``q<slot>``, ``q<slot>_<n>``, ``flag<slot>``)
+    holds the payload: saved, submitted, reviewed — never a 500, never built into the page."""
+    from quizzes.models import AttemptAnswer
+    from quizzes.services import attempt_start
+    from tests.factories import QUESTION_SPECS
+
+    learner = world["learner"]
+    from courses.services import enrollment_create
+
+    course = make_course("Khoá mọi loại câu", index=world["course"].get_parent(), modules=1, lessons_per_module=1)
+    enrollment_create(user=learner, course=course)
+    specs = list(QUESTION_SPECS.values())
+    quiz = make_quiz(course=course, questions=specs, questions_per_page=len(specs), shuffle_answers=False)
+    as_user(client, learner)
+    for payload in XSS[:4] + TEMPLATE + SSRF[:2] + TRAVERSAL[:2] + UNICODE[:2] + LONG:
+        attempt = attempt_start(user=learner, quiz=quiz)
+        data = {"sequence": attempt.sequence, "page": 0}
+        for slot in range(len(QUESTION_SPECS)):
+            data |= {f"q{slot}": payload, f"flag{slot}": payload, **{f"q{slot}_{n}": payload for n in range(4)}}
+        response = client.post(f"/quiz/attempt/{attempt.pk}/autosave/", data)
+        stored = AttemptAnswer.objects.filter(attempt=attempt).values_list("response", flat=True)
+        assert payload not in XSS or payload in map(str, stored), f"{payload!r} was not saved"
+        safe(response, payload, "autosave, every type")
+        safe(client.get(f"/quiz/attempt/{attempt.pk}/"), payload, "attempt page, every type")
+        attempt.refresh_from_db()
+        data["sequence"] = attempt.sequence
+        safe(client.post(f"/quiz/attempt/{attempt.pk}/", {**data, "finish": "1"}), payload, "answer, every type")
+        safe(client.get(f"/quiz/attempt/{attempt.pk}/summary/"), payload, "summary, every type")
+        safe(client.post(f"/quiz/attempt/{attempt.pk}/summary/", {"sequence": payload}), payload, "submit, every type")
+        safe(client.get(f"/quiz/attempt/{attempt.pk}/review/"), payload, "review, every type")
+        safe(client.post(f"/quiz/{quiz.pk}/start/", {"sequence": payload}), payload, "start again")
