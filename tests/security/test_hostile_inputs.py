@@ -49,6 +49,7 @@ from tests.security.hostile_corpus import (
 
 pytestmark = pytest.mark.django_db
 LOOPBACK = ("127.", "::1", "localhost", "/")  # "/": a Unix socket
+STORABLE = [text for text in CORPUS if "\x00" not in text]  # PostgreSQL text holds no NUL: look-ups use these
 ESSAY = {"type": "essay", "text": "Trình bày quy trình ký số một văn bản."}
 
 
@@ -351,10 +352,10 @@ def test_coordinator_filters_assignments_targets_reminders_and_exceptions(client
         safe(client.get(f"/coordinate/invitation/{quote(payload, safe='')}/"), payload, "invitation token")
         safe(client.get(f"/coordinate/reminders/off/{quote(payload, safe='')}/"), payload, "reminders off")
     # The stored titles, as the coordinator and the learner see them.
-    assert Assignment.objects.filter(title__in=CORPUS).exists()
+    assert Assignment.objects.filter(title__in=STORABLE).exists()
     for path in ("/coordinate/assignments/", f"/coordinate/learners/{learner.pk}/", f"/coordinate/?unit={unit.pk}"):
         safe(client.get(path), "", path)
-    for stored in Assignment.objects.filter(title__in=CORPUS):
+    for stored in Assignment.objects.filter(title__in=STORABLE):
         safe(client.get(f"/coordinate/assignments/{stored.pk}/edit/"), stored.title, "stored assignment")
         safe(client.get(f"/coordinate/assignments/{stored.pk}/remind/"), stored.title, "stored assignment reminder")
     as_user(client, learner)
@@ -410,11 +411,13 @@ def test_units_import_and_unit_forms_as_administrator(client, world):
         if response.status_code == 302:
             body = safe(client.get(response["Location"]), "", "units import result")
         assert "Traceback" not in body
-    assert OrgUnit.objects.filter(name__in=payloads).count() >= len(XSS), "the hostile unit names were not imported"
+    assert OrgUnit.objects.filter(name__in=[p for p in payloads if p in STORABLE]).count() >= len(XSS), (
+        "the hostile unit names were not imported"
+    )
     safe(client.get("/admin/org-units/"), "", "unit tree")
     for payload in CORPUS[:30]:
         safe(client.get("/admin/org-units/", {"q": payload}), payload, "unit tree filter")
-    for unit in OrgUnit.objects.filter(name__in=payloads)[:5]:
+    for unit in OrgUnit.objects.filter(name__in=[p for p in payloads if p in STORABLE])[:5]:
         safe(client.get(f"/coordinate/?unit={unit.pk}"), unit.name, "stored unit name")
 
 
