@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 UNWATCHED_TABLES = {"django_session", "mfa_authenticator", "wagtailusers_userprofile"}
 UPLOADS = {
     "learners.csv": "email,ho_ten,ma_don_vi\nmoi@example.vn,Người Mới,09325\n".encode(),
-    "units.csv": "ma,ten,cap,ma_cap_tren,hieu_luc_tu\n99,Tỉnh Thử,province,,01/01/2025\n".encode(),
+    "units.csv": "code,name,kind,parent_code,valid_from,valid_to\n99,Tỉnh Thử,province,,01/01/2025,\n".encode(),
 }
 ESSAY = {"type": "essay", "text": "Trình bày quy trình ký số một văn bản."}
 
