@@ -103,3 +103,13 @@ def static_collect() -> None:
         env=bench_env("postgres"),
         check=True,
     )
+
+
+def second_factor_ensure(user) -> None:
+    """Staff sign in with a second factor in production (``MFA_REQUIRED_ROLES``): give a bench staff
+    account its authenticator, as an enrolled coordinator or administrator has one."""
+    from allauth.mfa.models import Authenticator  # noqa: PLC0415 — after django_setup
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: PLC0415
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())

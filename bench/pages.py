@@ -26,7 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import django_setup
+from bench.common import django_setup, second_factor_ensure
 from bench.dataset import BENCH_EMAIL
 
 HOST = "localhost"
@@ -83,6 +83,7 @@ def people_ensure():
     learner = User.objects.get(email=BENCH_EMAIL)
     coordinator, _created = User.objects.get_or_create(email=COORDINATOR_EMAIL, defaults={"password": "!"})
     coordinator_scope_grant(actor=SystemActor("bench"), user=coordinator, unit=OrgUnit.objects.get(code="99"))
+    second_factor_ensure(coordinator)
     return {"anonymous": None, "learner": learner, "coordinator": coordinator}
 
 

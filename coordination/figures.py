@@ -32,6 +32,9 @@ class Scope:
     unit: OrgUnit | None
     as_of: date | None
     _layout: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    # The completion targets set on the top unit, the units above it and its children, by path —
+    # read with the children (``_children_and_targets``); None when the layout did not read them.
+    known_targets: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def membership_q(self, prefix: str = "") -> Q:
         """Confirmed memberships in the viewer's scope (the scope rule, ``members_in_scope_q``),
@@ -72,14 +75,33 @@ def group_layout(scope: Scope) -> tuple[OrgUnit | None, list[OrgUnit], int]:
 
 def _group_layout_read(scope: Scope) -> tuple[OrgUnit | None, list[OrgUnit], int]:
     if scope.unit is not None:
-        return scope.unit, list(scope.unit.get_children()), (scope.unit.depth + 1) * STEP
+        children, scope.known_targets = _children_and_targets(scope.unit)
+        return scope.unit, children, (scope.unit.depth + 1) * STEP
     roots = scope_roots(viewer=scope.viewer)
     if len(roots) == 1:
-        children = list(roots[0].get_children())
+        children, scope.known_targets = _children_and_targets(roots[0])  # covers the root alone too
         if children:
             return roots[0], children, (roots[0].depth + 1) * STEP
     depth = min((root.depth for root in roots), default=1)
     return None, roots, depth * STEP
+
+
+def _children_and_targets(parent: OrgUnit) -> tuple[list[OrgUnit], dict[str, int]]:
+    """``parent``'s children in tree order, and the completion targets set on them, on ``parent`` and
+    on the units above it (by path) — one query, the children's own read joined to their targets."""
+    above = [parent.path[:end] for end in range(STEP, len(parent.path) + 1, STEP)]
+    rows = (
+        OrgUnit.objects.filter(Q(path__in=above) | Q(path__startswith=parent.path, depth=parent.depth + 1))
+        .annotate(own_target=F("completion_target__target_pct"))
+        .order_by("path")
+    )
+    children, targets = [], {}
+    for unit in rows:
+        if unit.own_target is not None:
+            targets[unit.path] = unit.own_target
+        if unit.depth == parent.depth + 1:
+            children.append(unit)
+    return children, targets
 
 
 TALLY_KEYS = ("enrolled", "enrollments", "completed", "overdue", "exempted", "due_soon")

@@ -280,7 +280,7 @@ def coordination_report(
     totals = snapshot.totals
 
     own_targets: dict[str, int] = {}
-    targets = completion_targets([top, *groups], own=own_targets)
+    targets = completion_targets([top, *groups], own=own_targets, known=scope.known_targets)
     top_target = targets.get(top.pk) if top is not None else None
     default_target = top_target or settings.COORDINATION_TARGET_PCT
 
@@ -347,13 +347,19 @@ def pending_count_with_list_count(*, viewer, learners) -> int:
     return Membership.objects.filter(pending).count()
 
 
-def completion_targets(units, *, own: dict[str, int] | None = None) -> dict[int, int]:
+def completion_targets(
+    units, *, own: dict[str, int] | None = None, known: dict[str, int] | None = None
+) -> dict[int, int]:
     """The completion target (%) of each unit: its own, else the nearest unit above it that has
-    one, else ``COORDINATION_TARGET_PCT`` — one query for any number of units. ``own`` (a dict)
-    receives the targets set on the units and those above them, by path."""
+    one, else ``COORDINATION_TARGET_PCT`` — one query for any number of units, none when ``known``
+    (the targets set on these units and those above them, by path) was read already. ``own`` (a
+    dict) receives the targets set on the units and those above them, by path."""
     units = [unit for unit in units if unit is not None]
     prefixes = {unit.path[:end] for unit in units for end in range(STEP, len(unit.path) + 1, STEP)}
-    found_own = dict(UnitTarget.objects.filter(unit__path__in=prefixes).values_list("unit__path", "target_pct"))
+    if known is not None:
+        found_own = {path: pct for path, pct in known.items() if path in prefixes}
+    else:
+        found_own = dict(UnitTarget.objects.filter(unit__path__in=prefixes).values_list("unit__path", "target_pct"))
     if own is not None:
         own.update(found_own)
     own = found_own
