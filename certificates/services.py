@@ -287,6 +287,25 @@ def certificate_issue(*, certificate_id: int) -> Certificate | None:
     Certificate.objects.filter(pk=certificate_id).update(render_attempts=F("render_attempts") + 1)
     issued_at = timezone.now()
     stored, digest, template, key = certificate_pdf_produce(certificate, issued_at)
+    try:
+        return _certificate_mark_issued(certificate_id, stored, digest, template, key, issued_at)
+    except BaseException:
+        # A lock or statement timeout, a lost connection, a soft time limit: the row was most
+        # likely not marked issued, so the file just written belongs to nobody — the retry writes
+        # its own. Deleted only once the row is seen not to hold it (a commit whose answer was lost).
+        _orphan_pdf_delete(certificate_id, stored)
+        raise
+
+
+def _orphan_pdf_delete(certificate_id: int, stored: str) -> None:
+    try:
+        if not Certificate.objects.filter(pk=certificate_id, pdf=stored).exists():
+            certificate_storage().delete(stored)
+    except Exception as exc:  # the database is away: an orphan file is better than a lost one
+        logger.warning("Left %s in place (could not check certificate %s: %s)", stored, certificate_id, exc)
+
+
+def _certificate_mark_issued(certificate_id, stored, digest, template, key, issued_at) -> Certificate:
     storage = certificate_storage()
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate_id)

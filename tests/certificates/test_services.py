@@ -134,6 +134,34 @@ def test_transient_errors_retry_then_fail_and_an_administrator_retries(
     assert certificate.status == CertificateStatus.ISSUED
 
 
+def test_a_failure_after_the_pdf_is_stored_leaves_no_orphan_file(nhung, course, issuer_key, monkeypatch):
+    """The row lock times out (or the connection drops) after the PDF was written: that file is
+    deleted, and the retry stores exactly one PDF for the certificate."""
+    from django.db import OperationalError
+
+    from certificates.assets import certificate_storage
+
+    certificate = Certificate.objects.get(enrollment=complete_course(nhung, course))
+    storage = certificate_storage()
+    folder = f"certificates/{timezone.now():%Y}"
+
+    def files_of_this_certificate():
+        names = storage.listdir(folder)[1] if storage.exists(folder) else []
+        return [name for name in names if name.startswith(certificate.code)]
+
+    def lock_timeout(*args, **kwargs):
+        raise OperationalError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(services, "_certificate_mark_issued", lock_timeout)
+    with pytest.raises(OperationalError):
+        services.certificate_issue(certificate_id=certificate.pk)
+    assert files_of_this_certificate() == []
+    monkeypatch.undo()
+    issued = services.certificate_issue(certificate_id=certificate.pk)
+    assert issued.status == CertificateStatus.ISSUED
+    assert files_of_this_certificate() == [str(issued.pdf).rsplit("/", 1)[1]]
+
+
 def test_a_permanent_error_fails_at_once(nhung, course, monkeypatch):
     enrollment = complete_course(nhung, course)
     certificate = Certificate.objects.get(enrollment=enrollment)
