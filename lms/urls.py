@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("quiz/", include("quizzes.urls")),
     path("coordinate/", include("coordination.urls")),
+    path("", include("signlab.urls")),
     path("jobs/", include("lms.jobs.urls")),
     path("search/", course_views.search, name="search"),
     path("accounts/login/", login_or_forbidden),  # before allauth's own, which it calls

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "coordination",
+    "signlab",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -537,3 +538,19 @@ CELERY_BEAT_SCHEDULE["certificates-expiry"] = {
     "task": "certificates.tasks.certificates_expiry_process",
     "schedule": crontab(hour=6, minute=15),
 }
+
+
+# --- Digital-signature practice lab (signlab) ------------------------------------------------------
+# Learners' practice keys are encrypted with a key derived from SIGNLAB_KEY_SECRET (default: SECRET_KEY;
+# changing it makes existing practice keys unusable — learners are simply issued new ones).
+SIGNLAB_KEY_SECRET = env_str("SIGNLAB_KEY_SECRET", "")
+SIGNLAB_CERTIFICATE_DAYS = env_int("SIGNLAB_CERTIFICATE_DAYS", 365)
+SIGNLAB_CRL_HOURS = env_int("SIGNLAB_CRL_HOURS", 24)
+# Root certificates (PEM or DER files) the public checker trusts besides the practice CA — e.g. the
+# national root CA certificates the operator downloads and installs.
+SIGNLAB_TRUSTED_ROOTS = env_list("SIGNLAB_TRUSTED_ROOTS", [])
+SIGNLAB_CODE_MINUTES = env_int("SIGNLAB_CODE_MINUTES", 5)
+SIGNLAB_CODE_MAX_FAILURES = env_int("SIGNLAB_CODE_MAX_FAILURES", 5)
+SIGNLAB_CHECK_MAX_BYTES = env_int("SIGNLAB_CHECK_MAX_BYTES", 10 * 1024 * 1024)
+SIGNLAB_CHECK_MAX_SIGNATURES = env_int("SIGNLAB_CHECK_MAX_SIGNATURES", 25)
+SIGNLAB_CHECK_KEEP_HOURS = env_int("SIGNLAB_CHECK_KEEP_HOURS", 24)
