@@ -10,6 +10,7 @@ the same file.
 from __future__ import annotations
 
 import io
+import random
 import secrets
 import threading
 from dataclasses import dataclass
@@ -67,10 +68,13 @@ class SampleDocument:
         return f"{prefix}-{self.number.split('/')[0]}.pdf"
 
 
-def sample_document(*, kind: str, drafter: str, issued_on: date) -> SampleDocument:
-    serial = 100 + secrets.randbelow(900)
+def sample_document(*, kind: str, drafter: str, issued_on: date, seed: str = "") -> SampleDocument:
+    """A sample document; with ``seed`` its number and amount are always the same (the document a
+    learner previews is the one they sign)."""
+    draw = random.Random(seed).randrange if seed else (lambda start, stop: start + secrets.randbelow(stop - start))  # noqa: S311 — not a secret: a stable sample number
+    serial = draw(100, 1000)
     symbol = "TTr-SNV" if kind == "to_trinh" else "SNV-VP"
-    amount = f"{(10 + secrets.randbelow(90)) * 5}.000.000"
+    amount = f"{draw(10, 100) * 5}.000.000"
     return SampleDocument(kind=kind, number=f"{serial}/{symbol}", drafter=drafter, issued_on=issued_on, amount=amount)
 
 

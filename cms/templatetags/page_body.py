@@ -22,4 +22,6 @@ def page_body(context, page, field: str = "body"):
 
 
 def _render(stream, context) -> str:
-    return mark_safe("".join(str(child.render_as_block(context=context)) for child in stream))  # noqa: S308 — idem
+    # ``block_id``: a block that links to something of its own (a lab activity) needs its id.
+    parts = (child.render_as_block(context={**context, "block_id": child.id}) for child in stream)
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 — idem
