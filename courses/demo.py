@@ -102,6 +102,7 @@ def _course(index: CourseIndexPage, data: dict) -> CoursePage:
                     slug=slugify_vi(lesson_data["title"])[:80],
                     summary=lesson_data.get("summary", "")[:255],
                     estimated_minutes=lesson_data.get("estimated_minutes", 15),
+                    is_required=lesson_data.get("required", True),
                     body=[_block(block, lesson_data["title"]) for block in lesson_data["body"]],
                 ),
             )

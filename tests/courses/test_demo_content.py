@@ -25,8 +25,15 @@ def test_seven_demo_course_files_follow_the_schema():
     if outlines_file.exists():
         outlines = {course["id"]: course for course in json.loads(outlines_file.read_text())["courses"]}
     for data in files:
-        lessons = [lesson for module in data["modules"] for lesson in module["lessons"]]
+        every_lesson = [lesson for module in data["modules"] for lesson in module["lessons"]]
+        # A practice lesson of the signature lab is an extra beside the outline's five.
+        practice = [lesson for lesson in every_lesson if is_signature_lab(lesson)]
+        lessons = [lesson for lesson in every_lesson if not is_signature_lab(lesson)]
         assert len(lessons) == 5, data["title"]
+        assert bool(practice) == (data["topic"] == "digital_signature"), data["title"]
+        for lesson in practice:
+            activities = [block["value"]["activity"] for block in lesson["body"] if block["type"] == "signature_lab"]
+            assert sorted(activities) == ["check", "countersign", "sign"] and lesson["required"] is False
         if outlines:
             # the outlines' titles in the glossary's spelling (docs/glossary.md: "khóa" → "khoá")
             expected = [tone_marks_on_main_vowel(outline["title"]) for outline in outlines[data["id"]]["lessons"]]
@@ -40,6 +47,10 @@ def test_seven_demo_course_files_follow_the_schema():
         assert unicodedata.is_normalized("NFC", json.dumps(data, ensure_ascii=False))
 
 
+def is_signature_lab(lesson) -> bool:
+    return any(block["type"] == "signature_lab" for block in lesson["body"])
+
+
 @pytest.mark.django_db
 class TestDemoPagesRender(WagtailPageTestCase):
     @classmethod
@@ -48,7 +59,12 @@ class TestDemoPagesRender(WagtailPageTestCase):
 
     def test_seven_courses_with_full_lessons_and_the_basic_path(self):
         self.assertEqual(CoursePage.objects.live().count(), 7)
-        self.assertEqual(LessonPage.objects.live().not_type(QuizPage).count(), 35)
+        self.assertEqual(LessonPage.objects.live().not_type(QuizPage).count(), 36)  # 35 + the signature lab
+        lab = LessonPage.objects.get(title="Thực hành: ký, kiểm tra và ký nối tiếp văn bản")
+        self.assertFalse(lab.is_required)
+        self.assertEqual(
+            [b.value["activity"] for b in lab.body if b.block_type == "signature_lab"], ["sign", "check", "countersign"]
+        )
         quizzes = QuizPage.objects.live()
         self.assertEqual(quizzes.count(), 7)
         for quiz in quizzes:
