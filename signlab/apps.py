@@ -11,6 +11,7 @@ class SignlabConfig(AppConfig):
     def ready(self) -> None:
         from courses.completion import register_lesson_rule  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
-        from . import selectors  # noqa: PLC0415 — in ready(): app modules load after the app registry
+        from . import personal_data, selectors  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         register_lesson_rule("signature_lab_done", selectors.lab_lesson_rule)
+        personal_data.register()

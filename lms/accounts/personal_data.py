@@ -57,6 +57,19 @@ class DisplaySection:
 
 
 _sections: dict[str, Section] = {}
+# What apps above ``accounts`` erase when an account is anonymised (``user_anonymise`` calls each,
+# in its transaction): data that names the person outside the account row itself.
+_erasers: dict[str, Callable[[Any], None]] = {}
+
+
+def register_eraser(key: str, erase: Callable[[Any], None]) -> None:
+    """``erase(user)`` removes what the app holds that identifies ``user`` (kept: learning records)."""
+    _erasers[key] = erase
+
+
+def personal_data_erase(*, user) -> None:
+    for erase in _erasers.values():
+        erase(user)
 
 
 def register_section(*, key: str, title, rows: Callable[[Any], list[Row]], fields: dict[str, Field | Any]) -> None:

@@ -18,6 +18,7 @@ from lms.orgunits.services import membership_declare
 from lms.text import normalize_nfc
 
 from .models import User
+from .personal_data import personal_data_erase
 
 EDITORS_GROUP = "Biên tập viên"  # Wagtail's "Editors", renamed by migration accounts 0005
 ANONYMOUS_NAME = "Người dùng đã xoá"
@@ -144,6 +145,7 @@ def user_anonymise(*, user: User, actor: User | None = None) -> User:
 
     user_pk = user.pk
     audit_record(actor=actor or user, action="account.anonymise", target=user)
+    personal_data_erase(user=user)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     CoordinatorScope.objects.filter(user=user).delete()

@@ -159,3 +159,31 @@ def test_pages_are_for_enrolled_learners_and_files_for_their_owner(client, lab_l
     assert client.get(url(lab_lesson, "no-such-block")).status_code == 404
     client.logout()
     assert client.get(url(lab_lesson, SIGN)).status_code == 302
+
+
+def test_my_data_lists_the_lab_and_anonymisation_erases_keys_names_and_files(client, lab_lesson, lab_learner):
+    from lms.accounts.personal_data import personal_data_collect
+    from lms.accounts.services import user_anonymise
+    from signlab import pki
+    from signlab.models import PracticeCertificate
+
+    otp.code_send(user=lab_learner)
+    services.lab_sign(
+        user=lab_learner,
+        lesson=lab_lesson,
+        block=lab_block(lab_lesson, SIGN),
+        place="top_right",
+        code=last_code(mail.outbox),
+    )
+    signed = bytes(LabResult.objects.get(user=lab_learner).signed_pdf)
+    data = personal_data_collect(user=lab_learner)
+    assert data["practice_certificates"]["rows"][0]["subject"] == "Nguyễn Thị Bích Ngọc"
+    assert data["signature_lab_results"]["rows"][0]["passed"] is True
+    user_anonymise(user=lab_learner)
+    record = PracticeCertificate.objects.get(user=lab_learner)
+    assert record.subject_name == "" and record.certificate_pem == "" and bytes(record.key_encrypted) == b""
+    assert record.revoked_at is not None
+    result = LabResult.objects.get(user=lab_learner)
+    assert result.passed and result.signed_pdf is None  # the result stays, the file naming them goes
+    assert pdf_validate(signed).verdict == Verdict.REVOKED  # a copy they kept reads "revoked"
+    assert pki.current_certificate_for(lab_learner) is None
