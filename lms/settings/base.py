@@ -272,6 +272,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # The embedded default has no front web server, so Django serves uploads.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# `manage.py seed_demo` may run (production refuses it unless HOCSO_ALLOW_DEMO_DATA=1).
+DEMO_DATA_ALLOWED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -88,3 +88,5 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# seed_demo's accounts have a published password: only a throwaway demo or benchmark site opts in.
+DEMO_DATA_ALLOWED = env_bool("HOCSO_ALLOW_DEMO_DATA")
