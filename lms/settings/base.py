@@ -224,10 +224,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "60/m/ip,5/5m/key"),
     "login_failed_account": env_str("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", "30/15m/key"),
     "signup": "30/m/ip",
-    "reset_password": "30/m/ip,5/m/key",
-    "reset_password_from_key": "30/m/ip",
+    # Rate limits of the password actions, not passwords (bandit B105 reads the keys).
+    "reset_password": "30/m/ip,5/m/key",  # nosec B105
+    "reset_password_from_key": "30/m/ip",  # nosec B105
     "confirm_email": "1/3m/key",
-    "change_password": "5/m/user",
+    "change_password": "5/m/user",  # nosec B105
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
