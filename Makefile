@@ -9,7 +9,7 @@ PORT ?= 8000
 # unless SITE_URL is already set (a tunnel, a LAN address).
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test setup setup-test lint check system-test-deps clean requirements bench bench-smoke bench-deps quality quality-deps
+.PHONY: run test setup setup-test lint check system-test-deps clean requirements bench bench-smoke bench-deps quality quality-deps load
 
 ## make run: install, migrate, seed demo data, start web + Celery worker + beat.
 run: setup
@@ -83,6 +83,14 @@ bench: $(VENV)/.requirements-dev bench-deps
 bench-smoke: $(VENV)/.requirements-dev
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
 	$(PY) bench/smoke.py
+
+## make load: 200 simulated learners (locust, headless) each going once through sign-in, enrolment,
+## every lesson and the final quiz against gunicorn with production settings on PostgreSQL + Redis
+## (BENCH_POSTGRES / BENCH_REDIS as bench-smoke); fails on any lost write, any 5xx or any journey
+## not completed. LOAD_ARGS="--users 50" for a shorter run; see bench/README.md.
+load: $(VENV)/.requirements-dev
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 ## make quality: the issue-13 quality gates on the demo site served by gunicorn (production settings,
 ## var/quality/): the Nu HTML checker and Lighthouse 12 mobile, page by page; one table, also in
