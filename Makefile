@@ -9,7 +9,7 @@ PORT ?= 8000
 # unless SITE_URL is already set (a tunnel, a LAN address).
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test setup setup-test lint check system-test-deps clean requirements bench bench-smoke bench-deps quality quality-deps
+.PHONY: run test setup setup-test lint check system-test-deps clean requirements bench bench-smoke bench-deps quality quality-deps load
 
 ## make run: install, migrate, seed demo data, start web + Celery worker + beat.
 run: setup
@@ -84,6 +84,14 @@ bench-smoke: $(VENV)/.requirements-dev
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
 	$(PY) bench/smoke.py
 
+## make load: 200 simulated learners (locust, headless) each going once through sign-in, enrolment,
+## every lesson and the final quiz against gunicorn with production settings on PostgreSQL + Redis
+## (BENCH_POSTGRES / BENCH_REDIS as bench-smoke); fails on any lost write, any 5xx or any journey
+## not completed. LOAD_ARGS="--users 50" for a shorter run; see bench/README.md.
+load: $(VENV)/.requirements-dev
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
+	$(PY) bench/load.py $(LOAD_ARGS)
+
 ## make quality: the issue-13 quality gates on the demo site served by gunicorn (production settings,
 ## var/quality/): the Nu HTML checker and Lighthouse 12 mobile, page by page; one table, also in
 ## bench/QUALITY.md. The tools are pinned in bench/package-lock.json and installed by `npm ci`
@@ -106,11 +114,16 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 quality: $(VENV)/.requirements quality-deps bench/node_modules/.installed
 	CHROME_PATH=/usr/bin/chromium $(PY) bench/quality.py $(QUALITY_ARGS)
 
+## bandit over the deployed code ([tool.bandit] in pyproject.toml). Its "nosec encountered, but no
+## failed test" lines are a known bandit bug (PyCQA/bandit#1041) on lines holding several nodes.
+BANDIT_TARGETS := lms cms courses quizzes certificates coordination manage.py
+BANDIT := $(VENV)/bin/bandit -c pyproject.toml -q -r $(BANDIT_TARGETS)
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) docs/import_graph.py --check
+	$(BANDIT)
 
 check: $(VENV)/.requirements-dev
 	$(PY) manage.py check --fail-level WARNING

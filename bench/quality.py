@@ -97,6 +97,7 @@ def site_env(port: int) -> dict[str, str]:
         HOCSO_ALLOW_SQLITE="1",
         HOCSO_ALLOW_FILESYSTEM_BROKER="1",
         HOCSO_ALLOW_DATABASE_CACHE="1",
+        HOCSO_ALLOW_DEMO_DATA="1",  # seed_demo: a throwaway site on loopback
         EMAIL_URL="locmem://",
         SITE_URL=f"http://127.0.0.1:{port}",
         ALLOWED_HOSTS="127.0.0.1,localhost",

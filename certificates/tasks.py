@@ -44,7 +44,7 @@ def _warm_up(**kwargs) -> None:
 
 
 def _backoff(retries: int) -> int:
-    return min(settings.CERTIFICATE_RETRY_BACKOFF_MAX, 10 * 2**retries) + random.randint(0, 5)
+    return min(settings.CERTIFICATE_RETRY_BACKOFF_MAX, 10 * 2**retries) + random.randint(0, 5)  # nosec B311  # jitter
 
 
 @shared_task(name="certificates.tasks.certificate_render", bind=True, acks_late=True, ignore_result=True)

@@ -36,13 +36,13 @@ def database_timeouts_apply(role: str) -> None:
         if connection.vendor != "postgresql":
             continue
         options = connection.settings_dict.setdefault("OPTIONS", {})
-        tokens, kept = options.get("options", "").split(), []
-        while tokens:
-            token = tokens.pop(0)
-            if token == "-c" and tokens and tokens[0].startswith(("lock_timeout=", "statement_timeout=")):
-                tokens.pop(0)  # replaced below
+        words, kept = options.get("options", "").split(), []
+        while words:
+            word = words.pop(0)
+            if word == "-c" and words and words[0].startswith(("lock_timeout=", "statement_timeout=")):
+                words.pop(0)  # replaced below
                 continue
-            kept.append(token)
+            kept.append(word)
         limits = ["-c", f"lock_timeout={lock_ms}", "-c", f"statement_timeout={statement_ms}"]
         options["options"] = " ".join([*kept, *limits])
         connection.close()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
-import pickle
+import pickle  # nosec B403  # only what this process pickled itself (_local_put)
 import threading
 import time
 
@@ -123,7 +123,7 @@ def _local_get(key: str, generation: int):
     entry = _local.get(key)
     if entry is None or entry[0] != generation or entry[1] < time.monotonic():
         return None
-    return pickle.loads(entry[2])
+    return pickle.loads(entry[2])  # nosec B301  # bytes this process pickled (_local_put), never received
 
 
 def _local_put(key: str, generation: int, value, timeout: int) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import random
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
@@ -177,7 +176,7 @@ def attempt_start(*, user, quiz: QuizPage, now=None) -> Attempt:
 
 
 def _layout(quiz: QuizPage, user, previous: list[Attempt]) -> dict:
-    rng = random.Random(secrets.randbits(64))
+    rng = random.SystemRandom()  # the OS's randomness: no attempt's order foretells the next one's
     slots = list(quiz.slots.select_related("question", "category").order_by("sort_order"))
     fixed_ids = [slot.question_id for slot in slots if slot.question_id]
     seen_counts: dict[int, int] = {}

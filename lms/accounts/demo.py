@@ -13,7 +13,9 @@ from lms.orgunits.services import coordinator_scope_grant, membership_transfer
 from .models import LearnerGroup, Position, User
 from .services import editor_role_grant
 
-DEMO_PASSWORD = "HocSo@2026"
+# Published on purpose (README, `make run`): seed_demo refuses production settings without
+# HOCSO_ALLOW_DEMO_DATA=1.
+DEMO_PASSWORD = "HocSo@2026"  # nosec B105  # a demo password, published
 
 # role, email, full name, unit code, learner group, position, coordinator scope code
 DEMO_ACCOUNTS = [

@@ -22,6 +22,21 @@ from .personal_data import DisplaySection, personal_data_collect, personal_data_
 from .services import profile_update, user_anonymise
 
 
+def _language_cookie_set(response: HttpResponse, language: str) -> None:
+    """Remember ``language`` in Django's language cookie, with every ``LANGUAGE_COOKIE_*`` setting
+    (secure and HttpOnly in production)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 @login_required
 def profile(request):
     membership = membership_confirmed(user=request.user)
@@ -34,7 +49,7 @@ def profile(request):
             profile_update(user=request.user, data=form.cleaned_data, unit=form.cleaned_data["unit"])
             messages.success(request, _("Đã lưu hồ sơ."))
             response = redirect("profile")
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax")
+            _language_cookie_set(response, request.user.language)
             return response
     else:
         form = ProfileForm(instance=request.user, current_unit=current_unit)
@@ -108,7 +123,7 @@ def language_switch(request):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
     if language in dict(settings.LANGUAGES):
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+        _language_cookie_set(response, language)
         if request.user.is_authenticated and request.user.language != language:
             request.user.language = language
             request.user.save(update_fields=["language"])

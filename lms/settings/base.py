@@ -225,10 +225,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "60/m/ip,5/5m/key"),
     "login_failed_account": env_str("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", "30/15m/key"),
     "signup": "30/m/ip",
-    "reset_password": "30/m/ip,5/m/key",
-    "reset_password_from_key": "30/m/ip",
+    # Rate limits of the password actions, not passwords (bandit B105 reads the keys).
+    "reset_password": "30/m/ip,5/m/key",  # nosec B105
+    "reset_password_from_key": "30/m/ip",  # nosec B105
     "confirm_email": "1/3m/key",
-    "change_password": "5/m/user",
+    "change_password": "5/m/user",  # nosec B105
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
@@ -252,6 +253,10 @@ STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# The language cookie (lms.accounts.views sets it with these): a year, no script reads it.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -269,6 +274,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # The embedded default has no front web server, so Django serves uploads.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# `manage.py seed_demo` may run (production refuses it unless HOCSO_ALLOW_DEMO_DATA=1).
+DEMO_DATA_ALLOWED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

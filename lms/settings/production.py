@@ -57,15 +57,36 @@ if _refusals:
     raise ImproperlyConfigured(" ".join(_refusals))
 
 DEBUG = False
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` → ``("HTTP_X_FORWARDED_PROTO", "https")``; empty → trust no header.
+
+    Only a reverse proxy that sets (and overwrites) this header may be trusted with it: without one,
+    any client could claim HTTPS."""
+    name = name.strip()
+    return ("HTTP_" + name.upper().replace("-", "_"), "https") if name else None
+
+
+# HTTPS. The proxy that terminates TLS names the scheme in a header (HOCSO_PROXY_SSL_HEADER, e.g.
+# X-Forwarded-Proto); behind such a proxy leaving it unset makes SECURE_SSL_REDIRECT loop.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env_str("HOCSO_PROXY_SSL_HEADER"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/deep$"]
+# HSTS: one year, subdomains and preload by default. An operator who lowers them (a first rollout,
+# a subdomain still on HTTP) sees check --deploy's W004/W005/W021 warnings: that is the honest state.
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Cookies travel over HTTPS only (the language cookie's other attributes: lms.settings.base).
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# seed_demo's accounts have a published password: only a throwaway demo or benchmark site opts in.
+DEMO_DATA_ALLOWED = env_bool("HOCSO_ALLOW_DEMO_DATA")

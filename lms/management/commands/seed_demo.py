@@ -5,9 +5,11 @@ A declared composition point (docs/architecture.md): the only foundation module 
 ``lms/urls.py`` that imports the apps above it. Each app owns its demo in ``<app>/demo.py``;
 this command calls them in layer order. Idempotent: running it again changes nothing that is
 already there. It only enqueues background work and never waits for a worker (``make run``
-starts the worker after it).
+starts the worker after it). Refused by production settings unless ``HOCSO_ALLOW_DEMO_DATA=1``
+(``DEMO_DATA_ALLOWED``): the demo accounts' password is published.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -25,6 +27,12 @@ class Command(BaseCommand):
     help = "Load idempotent demo data and print one line per demo account."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "seed_demo refuses to run with production settings: its accounts, an administrator among "
+                "them, have a published password. Set HOCSO_ALLOW_DEMO_DATA=1 only for a throwaway demo "
+                "or benchmark site."
+            )
         with transaction.atomic():
             home = demo_site_load()
             try:
