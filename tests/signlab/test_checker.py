@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from signlab import cases, checker, pki
@@ -230,3 +231,14 @@ def test_the_sweep_is_registered_with_the_outbox_sweeps():
 
 def test_an_unknown_token_is_404(client):
     assert client.get(f"{URL}khong-co-ma-nay/").status_code == 404
+
+
+def test_the_form_posts_with_its_csrf_token_and_refuses_a_post_without_it():
+    browser = Client(enforce_csrf_checks=True)
+    form = browser.get(URL).content.decode()
+    token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+    assert browser.post(URL, {"document": pdf, "csrfmiddlewaretoken": token}).status_code == 302
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+    assert Client(enforce_csrf_checks=True).post(URL, {"document": pdf}).status_code == 403
+    assert SignatureCheck.objects.count() == 1
