@@ -1,8 +1,8 @@
 """The public "Kiểm tra chữ ký số" pages (thin): the upload form and the report of one check.
 
-An upload larger than ``SIGNLAB_CHECK_MAX_BYTES`` is refused from its Content-Length, before any
-of its body is read: the view is CSRF-exempt so the middleware does not parse the body first, and
-the form is CSRF-protected once the size is known to be acceptable.
+An upload larger than ``SIGNLAB_CHECK_MAX_BYTES`` is refused from its Content-Length before its body
+is parsed or kept anywhere (no memory, no temporary file): the view is CSRF-exempt so the middleware
+does not parse the body first, and the form is CSRF-protected once the size is acceptable.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ from .validation import VERDICT_LABELS, Verdict
 
 # Room for the multipart envelope around the file (boundaries, headers, the CSRF field).
 MULTIPART_SLACK = 64 * 1024
+# A refused upload's body is read in chunks and thrown away, so the browser, still sending, gets the
+# message instead of a reset connection; a body larger than this is not read at all.
+DISCARD_MAX_BYTES = 100 * 1024 * 1024
 
 
 def _too_large_message() -> str:
@@ -79,6 +82,13 @@ def _content_length(request) -> int:
         return 0
 
 
+def _refuse_upload(request, *, status: int, message: str):
+    if _content_length(request) <= DISCARD_MAX_BYTES:
+        while request.read(64 * 1024):
+            pass
+    return _form_page(request, SignatureCheckForm(), status=status, refused=message)
+
+
 @csrf_exempt  # checked in _checker_form, once the body is known to be small enough to read
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -87,10 +97,10 @@ def checker(request):
     its body is read."""
     if request.method == "POST":
         if not window_allowed(request, scope="signlab:check", rate=settings.SIGNLAB_CHECK_RATE):
-            refused = _("Bạn đã gửi quá nhiều tệp. Hãy thử lại sau ít phút.")
-            return _form_page(request, SignatureCheckForm(), status=429, refused=refused)
+            message = _("Bạn đã gửi quá nhiều tệp. Hãy thử lại sau ít phút.")
+            return _refuse_upload(request, status=429, message=message)
         if _content_length(request) > settings.SIGNLAB_CHECK_MAX_BYTES + MULTIPART_SLACK:
-            return _form_page(request, SignatureCheckForm(), status=413, refused=_too_large_message())
+            return _refuse_upload(request, status=413, message=_too_large_message())
     return _checker_form(request)
 
 
