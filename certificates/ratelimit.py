@@ -1,4 +1,5 @@
-"""A fixed-window limit on public verification lookups, per client IP, in the shared cache."""
+"""Fixed-window limits on public requests (verification lookups, signature checks), per client IP,
+in the shared cache."""
 
 from __future__ import annotations
 
@@ -21,9 +22,15 @@ def client_ip(request) -> str:
 
 def verification_allowed(request) -> bool:
     """Count one lookup; False once the IP spent its budget for the current window."""
-    limit, window = (int(part) for part in settings.CERTIFICATE_VERIFY_RATE.split("/"))
+    return window_allowed(request, scope="certificates:verify", rate=settings.CERTIFICATE_VERIFY_RATE)
+
+
+def window_allowed(request, *, scope: str, rate: str) -> bool:
+    """Count one request of ``scope`` from the client's IP; False once it spent ``rate``
+    ("requests/seconds") in the current window."""
+    limit, window = (int(part) for part in rate.split("/"))
     bucket = int(time.time() // window)
-    key = f"certificates:verify:{client_ip(request)}:{bucket}"
+    key = f"{scope}:{client_ip(request)}:{bucket}"
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)

@@ -15,3 +15,9 @@ class SignlabConfig(AppConfig):
 
         register_lesson_rule("signature_lab_done", selectors.lab_lesson_rule)
         personal_data.register()
+
+        from lms.jobs.sweeps import register_sweep  # noqa: PLC0415 — in ready(): app modules load after the app registry
+
+        from . import checker  # noqa: PLC0415 — in ready(): app modules load after the app registry
+
+        register_sweep("signlab.checks", checker.signature_checks_sweep)

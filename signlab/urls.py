@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import checker_views, views
 
 app_name = "signlab"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("thuc-hanh-ky-so/<int:lesson_id>/<str:block_id>/nop-bai/", views.check_submit, name="check_submit"),
     path("thuc-hanh-ky-so/<int:lesson_id>/<str:block_id>/bo-moi/", views.check_renew, name="check_renew"),
     path("thuc-hanh-ky-so/<int:lesson_id>/<str:block_id>/tep/<str:which>/", views.document, name="document"),
+    path("kiem-tra-chu-ky-so/", checker_views.checker, name="checker"),
+    path("kiem-tra-chu-ky-so/<str:token>/", checker_views.checker_report, name="checker_report"),
 ]

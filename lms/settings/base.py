@@ -561,3 +561,6 @@ SIGNLAB_CODE_MAX_FAILURES = env_int("SIGNLAB_CODE_MAX_FAILURES", 5)
 SIGNLAB_CHECK_MAX_BYTES = env_int("SIGNLAB_CHECK_MAX_BYTES", 10 * 1024 * 1024)
 SIGNLAB_CHECK_MAX_SIGNATURES = env_int("SIGNLAB_CHECK_MAX_SIGNATURES", 25)
 SIGNLAB_CHECK_KEEP_HOURS = env_int("SIGNLAB_CHECK_KEEP_HOURS", 24)
+# Uploads to the public checker per client IP: "requests/seconds" (an office behind one address
+# checking a batch of documents stays well under it).
+SIGNLAB_CHECK_RATE = env_str("SIGNLAB_CHECK_RATE", "30/600")
