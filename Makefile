@@ -116,7 +116,7 @@ quality: $(VENV)/.requirements quality-deps bench/node_modules/.installed
 
 ## bandit over the deployed code ([tool.bandit] in pyproject.toml). Its "nosec encountered, but no
 ## failed test" lines are a known bandit bug (PyCQA/bandit#1041) on lines holding several nodes.
-BANDIT_TARGETS := lms cms courses quizzes certificates coordination manage.py
+BANDIT_TARGETS := lms cms courses quizzes certificates coordination signlab manage.py
 BANDIT := $(VENV)/bin/bandit -c pyproject.toml -q -r $(BANDIT_TARGETS)
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .

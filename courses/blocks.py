@@ -53,7 +53,7 @@ class SignatureLabBlock(blocks.StructBlock):
         template = "blocks/signature_lab_block.html"
         label = _("Thực hành ký số")
         description = _("Học viên ký số, kiểm tra hoặc ký nối tiếp văn bản PDF thật bằng chứng thư số thực hành.")
-        preview_value = {"activity": "sign", "title": "", "document_kind": "to_trinh", "pass_mark": 5}
+        preview_value = {"activity": "sign", "title": "", "document_kind": "to_trinh", "pass_mark": 5}  # nosec B105
 
 
 class LessonStreamBlock(BaseStreamBlock):

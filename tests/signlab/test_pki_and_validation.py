@@ -93,3 +93,12 @@ def test_not_a_pdf_and_a_damaged_pdf_are_reported_unreadable():
     assert validation.pdf_validate(b"GIF89a not a pdf").verdict == Verdict.UNREADABLE
     damaged = validation.pdf_validate(b"%PDF-1.7\n garbage")
     assert damaged.verdict == Verdict.UNREADABLE and "hỏng" in damaged.error
+
+
+def test_an_expired_practice_certificate_is_replaced_at_the_next_signature():
+    learner = UserFactory(full_name="Chu Văn An")
+    first = pki.certificate_for_signing(learner)
+    PracticeCertificate.objects.filter(pk=first.pk).update(not_valid_after=timezone.now())
+    second = pki.certificate_for_signing(learner)
+    assert second.pk != first.pk and second.not_valid_after > timezone.now()
+    assert pki.load(second.certificate_pem).subject.rfc4514_string().startswith("CN=Chu Văn An,")
