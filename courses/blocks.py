@@ -38,7 +38,7 @@ class SignatureLabBlock(blocks.StructBlock):
         choices=[("to_trinh", _("Tờ trình")), ("cong_van", _("Công văn"))],
         default="to_trinh",
         label=_("Loại văn bản mẫu"),
-        help_text=_("Văn bản mẫu học viên ký (hoạt động ký số và ký nối tiếp)."),
+        help_text=_("Văn bản mẫu người học ký (hoạt động ký số và ký nối tiếp)."),
     )
     pass_mark = blocks.IntegerBlock(
         default=5,
@@ -52,7 +52,7 @@ class SignatureLabBlock(blocks.StructBlock):
         icon = "pick"
         template = "blocks/signature_lab_block.html"
         label = _("Thực hành ký số")
-        description = _("Học viên ký số, kiểm tra hoặc ký nối tiếp văn bản PDF thật bằng chứng thư số thực hành.")
+        description = _("Người học ký số, kiểm tra hoặc ký nối tiếp văn bản PDF thật bằng chứng thư số thực hành.")
         preview_value = {"activity": "sign", "title": "", "document_kind": "to_trinh", "pass_mark": 5}  # nosec B105
 
 

@@ -31,7 +31,7 @@ class PracticeAuthority(models.Model):
 
 
 class PracticeCertificateRole(models.TextChoices):
-    LEARNER = "learner", _("Học viên")
+    LEARNER = "learner", _("Người học")
     LEADER = "leader", _("Lãnh đạo (mẫu)")
     SAMPLE = "sample", _("Mẫu cho bài kiểm tra văn bản")
 
@@ -46,7 +46,7 @@ class PracticeCertificate(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="practice_certificates",
-        verbose_name=_("học viên"),
+        verbose_name=_("người học"),
     )
     role = models.CharField(
         max_length=16, choices=PracticeCertificateRole.choices, default=PracticeCertificateRole.LEARNER

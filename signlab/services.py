@@ -229,6 +229,6 @@ def practice_certificate_revoke(*, user, reason: str) -> PracticeCertificate | N
     record = pki.current_certificate_for(user)
     if record is None:
         return None
-    pki.certificate_revoke(record=record, reason=reason or _("Học viên tự thu hồi"))
+    pki.certificate_revoke(record=record, reason=reason or _("Người học tự thu hồi"))
     audit_record(actor=user, action="signlab.certificate_revoke", target=record, data={"serial": record.serial_number})
     return record

@@ -216,7 +216,7 @@ def document(request, lesson_id: int, block_id: str, which: str):
 @require_POST
 @login_required
 def certificate_revoke(request):
-    record = services.practice_certificate_revoke(user=request.user, reason=_("Học viên báo mất thiết bị"))
+    record = services.practice_certificate_revoke(user=request.user, reason=_("Người học báo mất thiết bị"))
     if record is None:
         messages.info(request, _("Bạn chưa có chứng thư số thực hành nào đang hiệu lực."))
     else:

@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
             name='PracticeCertificate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('learner', 'Học viên'), ('leader', 'Lãnh đạo (mẫu)'), ('sample', 'Mẫu cho bài kiểm tra văn bản')], default='learner', max_length=16)),
+                ('role', models.CharField(choices=[('learner', 'Người học'), ('leader', 'Lãnh đạo (mẫu)'), ('sample', 'Mẫu cho bài kiểm tra văn bản')], default='learner', max_length=16)),
                 ('serial_number', models.CharField(max_length=64, unique=True)),
                 ('subject_name', models.CharField(max_length=200, verbose_name='chủ thể')),
                 ('certificate_pem', models.TextField()),
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 ('revocation_reason', models.CharField(blank=True, max_length=200)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='signlab.practiceauthority')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='practice_certificates', to=settings.AUTH_USER_MODEL, verbose_name='học viên')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='practice_certificates', to=settings.AUTH_USER_MODEL, verbose_name='người học')),
             ],
             options={
                 'verbose_name': 'chứng thư số thực hành',
