@@ -1,4 +1,4 @@
-"""Demo and development: an issuer key, a default template, certificates for completed demo learners."""
+"""Demo and development: issuer keys (PDF and Open Badges), a default template, certificates for demo learners."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db import transaction
 
 from courses.models import Enrollment, EnrollmentStatus, PathCompletion
 
+from .credential_keys import credential_key_ensure
 from .models import Certificate, CertificateStatus, CertificateTemplate
 from .services import certificate_enqueue, certificate_request
 from .signing import issuer_key_generate, issuer_signer
@@ -26,7 +27,11 @@ DEMO_TEMPLATE = {
 
 
 def issuer_key_ensure(*, replace: bool = False, common_name: str = "", organisation: str = "", days: int = 3650) -> str:
-    """Create the self-signed development issuer if missing (or ``replace``); returns its fingerprint."""
+    """Create the self-signed development issuer if missing (or ``replace``); returns its fingerprint.
+
+    The Open Badges credential key (``CREDENTIAL_ISSUER_KEY``) is created too if missing: an
+    issue signs both, so development, the demo and the tests get both from this one call."""
+    credential_key_ensure()
     path = Path(settings.CERTIFICATE_ISSUER_PKCS12)
     if replace or not path.exists():
         cert = issuer_key_generate(

@@ -269,3 +269,55 @@ class Certificate(models.Model):
     @property
     def title(self) -> str:
         return self.frozen.get("course_title") or self.frozen.get("path_title") or ""
+
+
+class CredentialKey(models.Model):
+    """An ES256 (P-256) key that has signed Open Badges credentials (docs/open-badges.md).
+
+    Like ``IssuerKey``: the first use of a new key makes it the active one and the previous
+    ones stay published in the JWKS and the DID document, so credentials they signed keep
+    verifying, until an operator retires them."""
+
+    kid = models.CharField(_("mã khoá (RFC 7638)"), max_length=64, unique=True)
+    public_jwk = models.JSONField(_("khoá công khai (JWK)"))
+    active = models.BooleanField(_("đang dùng để ký"), default=False)
+    retired_at = models.DateTimeField(_("thôi công bố lúc"), null=True, blank=True)
+    first_used_at = models.DateTimeField(_("dùng lần đầu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khoá ký chứng nhận số")
+        verbose_name_plural = _("khoá ký chứng nhận số")
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="credential_key_one_active"),
+        ]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class Credential(models.Model):
+    """The Open Badges 3.0 credential of an issued certificate: made once, in the transaction
+    that marks the certificate issued (``certificates.credentials.credential_issue``).
+
+    ``status_list`` and ``status_index`` place it in the Bitstring Status List published at
+    ``/credentials/status/<status_list>``; the pair is allocated from the row's own id, so it
+    is unique without a lock (and the database constraint says so)."""
+
+    certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, related_name="credential")
+    key = models.ForeignKey(CredentialKey, on_delete=models.PROTECT, related_name="credentials")
+    jwt = models.TextField(_("VC-JWT"))
+    payload = models.JSONField(_("chứng nhận (JSON)"), default=dict)
+    status_list = models.PositiveIntegerField(null=True, blank=True)
+    status_index = models.PositiveIntegerField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng nhận số Open Badges")
+        verbose_name_plural = _("chứng nhận số Open Badges")
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="credential_status_slot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate.code_display} (Open Badges)"

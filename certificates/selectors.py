@@ -16,7 +16,7 @@ from lms.orgunits.selectors import user_in_scope, users_visible_to
 from lms.public_urls import public_url
 
 from .codes import code_display, code_normalise
-from .models import Certificate, CertificateStatus, CertificateTemplate
+from .models import Certificate, CertificateStatus, CertificateTemplate, Credential, CredentialKey
 
 
 def certificates_of(*, user) -> QuerySet[Certificate]:
@@ -317,3 +317,24 @@ def certificate_stamp_image_ids() -> set[int]:
     """Images used as a template's seal or signature: private (``lms.media`` serves them to staff only)."""
     rows = CertificateTemplate.objects.values_list("seal_image_id", "signature_image_id")
     return {image_id for row in rows for image_id in row if image_id}
+
+
+# --- Open Badges credentials ----------------------------------------------------------------
+
+
+def credential_keys_published() -> QuerySet[CredentialKey]:
+    """Every credential key not retired, oldest first: what the JWKS and the DID document list."""
+    return CredentialKey.objects.filter(retired_at__isnull=True).order_by("first_used_at", "pk")
+
+
+def credential_status_revoked_indexes(*, status_list: int) -> list[int]:
+    """The indexes whose bit is set in Bitstring Status List ``status_list``."""
+    return list(
+        Credential.objects.filter(status_list=status_list, revoked_at__isnull=False).values_list(
+            "status_index", flat=True
+        )
+    )
+
+
+def credential_status_list_exists(*, status_list: int) -> bool:
+    return Credential.objects.filter(status_list=status_list).exists()

@@ -39,6 +39,7 @@ from quizzes.selectors import course_final_score, course_final_scores
 
 from .assets import certificate_storage, issuer_key_record, template_assets
 from .codes import code_display, code_generate
+from .credentials import credential_issue, credential_revoke
 from .models import Certificate, CertificateKind, CertificateStatus
 from .selectors import certificate_template_for, verify_url
 
@@ -278,7 +279,8 @@ def certificate_issue(*, certificate_id: int) -> Certificate | None:
 
     Idempotent: anything but ``pending`` is returned untouched. The PDF is
     written before the row is locked; a run that finds the row already issued
-    (a duplicate delivery) deletes its own file. Raises what rendering,
+    (a duplicate delivery) deletes its own file. The Open Badges credential is made in
+    the same transaction that marks it issued (``credentials.credential_issue``). Raises what rendering,
     signing or storage raise — the task decides whether to retry.
     """
     certificate = Certificate.objects.select_related("user", "enrollment").filter(pk=certificate_id).first()
@@ -332,6 +334,7 @@ def _certificate_mark_issued(certificate_id, stored, digest, template, key, issu
         locked.template_version = frozen["template_version"]
         locked.last_error = ""
         locked.save()
+        credential_issue(certificate=locked)
         transaction.on_commit(partial(_notify_enqueue, certificate_id=certificate_id), robust=True)
     return locked
 
@@ -405,7 +408,8 @@ def certificate_retry(*, actor, certificate: Certificate) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
-    """Revoke an issued (or expired) certificate; verification then shows the reason and date."""
+    """Revoke an issued (or expired) certificate; verification then shows the reason and date,
+    and its Open Badges credential's bit is set in the published status list."""
     reason = normalize_nfc(reason).strip()
     if not reason:
         raise CertificateError(_("Cần ghi lý do thu hồi."))
@@ -418,6 +422,7 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
     locked.revoked_by = actor
     locked.revoked_reason = reason
     locked.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    credential_revoke(certificate=locked)
     audit_record(
         actor=actor,
         action="certificate.revoke",
@@ -454,6 +459,7 @@ def certificate_reissue(*, actor, certificate: Certificate, reason: str) -> Cert
     frozen["score"] = locked.frozen.get("score")
     # Superseded first, so the partial unique constraint lets the new one be the current one.
     Certificate.objects.filter(pk=locked.pk).update(status=CertificateStatus.SUPERSEDED)
+    credential_revoke(certificate=locked)  # its Open Badges credential stops verifying as well
     new = _certificate_create(user=locked.user, kind=locked.kind, cycle=locked.cycle, frozen=frozen, **source)
     if new is None:
         raise CertificateError(_("Chứng chỉ này vừa được cấp lại."))

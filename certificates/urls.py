@@ -10,4 +10,7 @@ urlpatterns = [
     path("certificates/manage/", views.manage_list, name="certificate_manage_list"),
     path("certificates/<str:code>/download/", views.download, name="certificate_download"),
     path("certificates/<str:code>/manage/", views.manage, name="certificate_manage"),
+    path(".well-known/jwks.json", views.jwks, name="credential_jwks"),
+    path(".well-known/did.json", views.did_json, name="credential_did"),
+    path("credentials/status/<int:status_list>", views.credential_status_list, name="credential_status_list"),
 ]

@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from lms.orgunits.selectors import is_coordinator
 
 from .assets import certificate_storage
 from .codes import code_display, code_normalise
+from .credential_keys import did_document, jwks_document
+from .credentials import status_list_jwt
 from .forms import ReasonForm, VerifyForm
 from .models import Certificate
 from .ratelimit import verification_allowed
@@ -24,6 +26,9 @@ from .selectors import (
     certificate_verify,
     certificates_managed_by,
     certificates_of,
+    credential_keys_published,
+    credential_status_list_exists,
+    credential_status_revoked_indexes,
 )
 from .services import CertificateError, certificate_reissue, certificate_revoke
 
@@ -152,3 +157,37 @@ def manage(request, code: str):
         "can_download": certificate_can_download(viewer=request.user, certificate=certificate),
     }
     return render(request, "certificates/manage.html", context)
+
+
+# --- Open Badges: issuer keys and status lists (public, machine-readable) --------------------
+
+
+def _public_json(document: dict, content_type: str = "application/json") -> JsonResponse:
+    response = JsonResponse(document, content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"  # wallets and verifiers fetch these from anywhere
+    return response
+
+
+@cache_control(public=True, max_age=300)
+def jwks(request):
+    """``/.well-known/jwks.json``: every credential key not retired (old ones keep verifying)."""
+    return _public_json(jwks_document(credential_keys_published()), "application/jwk-set+json")
+
+
+@cache_control(public=True, max_age=300)
+def did_json(request):
+    """``/.well-known/did.json``: the ``did:web`` document of the site."""
+    return _public_json(did_document(credential_keys_published()), "application/did+json")
+
+
+@cache_control(public=True, max_age=60)
+def credential_status_list(request, status_list: int):
+    """A Bitstring Status List credential as a VC-JWT, signed when asked (it changes on revocation)."""
+    if not credential_status_list_exists(status_list=status_list):
+        raise Http404
+    token = status_list_jwt(
+        status_list=status_list, revoked_indexes=credential_status_revoked_indexes(status_list=status_list)
+    )
+    response = HttpResponse(token, content_type="application/vc+jwt")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -478,6 +478,13 @@ SITE_NAME = _("Học Số")
 # the organisation's real one and passes its passphrase through the environment.
 CERTIFICATE_ISSUER_PKCS12 = env_str("CERTIFICATE_ISSUER_PKCS12", str(VAR_DIR / "certificates" / "issuer-dev.p12"))
 CERTIFICATE_ISSUER_PASSPHRASE = env_str("CERTIFICATE_ISSUER_PASSPHRASE", "")
+# The ES256 (P-256) key that signs the Open Badges 3.0 credentials (VC-JWT), a PKCS#8 PEM of its
+# own: ``manage.py credentials_key_create`` writes a development one; production points the path
+# at the operator's key. A new file is a key rotation: old keys stay published (docs/open-badges.md).
+CREDENTIAL_ISSUER_KEY = env_str("CREDENTIAL_ISSUER_KEY", str(VAR_DIR / "certificates" / "credential-key-dev.pem"))
+CREDENTIAL_ISSUER_KEY_PASSPHRASE = env_str("CREDENTIAL_ISSUER_KEY_PASSPHRASE", "")
+# Bits per Bitstring Status List credential (W3C: at least 131,072, for herd privacy).
+CREDENTIAL_STATUS_LIST_SIZE = 131072
 # Room for the CMS signature in the PDF (bytes): fixed, so pyHanko skips its
 # size-estimating dry run. 8 KiB holds a P-256 or RSA-4096 signature with a
 # chain of three certificates.
