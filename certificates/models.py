@@ -285,8 +285,8 @@ class CredentialKey(models.Model):
     first_used_at = models.DateTimeField(_("dùng lần đầu"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("khoá ký chứng nhận số")
-        verbose_name_plural = _("khoá ký chứng nhận số")
+        verbose_name = _("khoá ký chứng chỉ Open Badges")
+        verbose_name_plural = _("khoá ký chứng chỉ Open Badges")
         constraints = [
             models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="credential_key_one_active"),
         ]
@@ -306,15 +306,15 @@ class Credential(models.Model):
     certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, related_name="credential")
     key = models.ForeignKey(CredentialKey, on_delete=models.PROTECT, related_name="credentials")
     jwt = models.TextField(_("VC-JWT"))
-    payload = models.JSONField(_("chứng nhận (JSON)"), default=dict)
+    payload = models.JSONField(_("nội dung (JSON)"), default=dict)
     status_list = models.PositiveIntegerField(null=True, blank=True)
     status_index = models.PositiveIntegerField(null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("chứng nhận số Open Badges")
-        verbose_name_plural = _("chứng nhận số Open Badges")
+        verbose_name = _("chứng chỉ Open Badges")
+        verbose_name_plural = _("chứng chỉ Open Badges")
         constraints = [
             models.UniqueConstraint(fields=["status_list", "status_index"], name="credential_status_slot_unique"),
         ]
