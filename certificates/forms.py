@@ -15,6 +15,15 @@ class VerifyForm(forms.Form):
     )
 
 
+class CredentialCheckForm(forms.Form):
+    token = forms.CharField(
+        label=_("Chứng chỉ Open Badges (VC-JWT)"),
+        max_length=64 * 1024,
+        help_text=_("Dán nội dung chứng chỉ Open Badges: một chuỗi dài gồm ba phần ngăn cách bằng dấu chấm."),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 

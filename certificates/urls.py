@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("verify/", views.verify, name="certificate_verify_form"),
+    path("verify/credential/", views.verify_credential, name="credential_verify"),
     path("verify/<str:code>/", views.verify_code, name="certificate_verify"),
     path("learn/certificates/", views.my_certificates, name="my_certificates"),
     path("learn/certificates/<str:code>/status/", views.certificate_status, name="certificate_status"),

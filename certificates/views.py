@@ -13,9 +13,10 @@ from lms.orgunits.selectors import is_coordinator
 
 from .assets import certificate_storage
 from .codes import code_display, code_normalise
+from .credential_check import credential_check
 from .credential_keys import did_document, jwks_document
 from .credentials import status_list_jwt
-from .forms import ReasonForm, VerifyForm
+from .forms import CredentialCheckForm, ReasonForm, VerifyForm
 from .models import Certificate
 from .ratelimit import verification_allowed
 from .selectors import (
@@ -39,7 +40,8 @@ def _too_many(request, *, as_json: bool):
     message = _("Bạn tra cứu quá nhiều lần. Hãy thử lại sau một phút.")
     if as_json:
         return JsonResponse({"status": "rate_limited", "detail": message}, status=429)
-    return render(request, "certificates/verify.html", {"form": VerifyForm(), "rate_limited": message}, status=429)
+    context = {"form": VerifyForm(), "credential_form": CredentialCheckForm(), "rate_limited": message}
+    return render(request, "certificates/verify.html", context, status=429)
 
 
 def _noindex(response):
@@ -59,8 +61,11 @@ def verify(request):
         if not verification_allowed(request):
             return _too_many(request, as_json=False)
         form.add_error("code", _("Mã không đúng dạng: mã gồm 12 chữ và số, ví dụ 7K3M-Q9ZA-H2PD."))
-        return _noindex(render(request, "certificates/verify.html", {"form": form}, status=400))
-    return _noindex(render(request, "certificates/verify.html", {"form": form}))
+        context = {"form": form, "credential_form": CredentialCheckForm()}
+        return _noindex(render(request, "certificates/verify.html", context, status=400))
+    return _noindex(
+        render(request, "certificates/verify.html", {"form": form, "credential_form": CredentialCheckForm()})
+    )
 
 
 @never_cache
@@ -73,8 +78,25 @@ def verify_code(request, code: str):
     status = VERIFY_STATUS_CODES.get(result.status, 200)
     if as_json:
         return _noindex(JsonResponse(result.as_json(), status=status, json_dumps_params={"ensure_ascii": False}))
-    context = {"result": result, "form": VerifyForm(initial={"code": code if result.status != "malformed" else ""})}
+    context = {
+        "result": result,
+        "form": VerifyForm(initial={"code": code if result.status != "malformed" else ""}),
+        "credential_form": CredentialCheckForm(),
+    }
     return _noindex(render(request, "certificates/verify.html", context, status=status))
+
+
+@never_cache
+def verify_credential(request):
+    """A pasted Open Badges credential (VC-JWT), checked like a code: signature, dates, status."""
+    form = CredentialCheckForm(request.POST or None)
+    context = {"form": VerifyForm(), "credential_form": form}
+    if request.method == "POST":
+        if not verification_allowed(request):
+            return _too_many(request, as_json=False)
+        if form.is_valid():
+            context["credential"] = credential_check(token=form.cleaned_data["token"])
+    return _noindex(render(request, "certificates/verify.html", context))
 
 
 @login_required
