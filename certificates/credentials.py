@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from joserfc import jws
 from wagtail.models import Page
 
@@ -56,13 +56,34 @@ def _achievement(certificate: Certificate) -> dict:
         narrative = f"Hoàn thành mọi bài học (và bài kiểm tra, nếu có) của khoá học “{title}”."
     else:
         narrative = f"Hoàn thành mọi khoá học của lộ trình học “{title}”."
-    return {
+    achievement = {
         "id": achievement_id,
         "type": ["Achievement"],
         "achievementType": "Certificate",
         "name": title,
         "description": (getattr(page, "summary", "") or "").strip() or title,
         "criteria": {"id": public_url(page_url), "narrative": narrative} if page_url else {"narrative": narrative},
+    }
+    alignment = _topic_alignment(page)
+    if alignment:
+        achievement["alignment"] = [alignment]
+    return achievement
+
+
+def _topic_alignment(page) -> dict | None:
+    """The course's topic as an OB 3.0 ``Alignment``: the catalogue filtered by that topic."""
+    topic = getattr(page, "topic", "")
+    parent = page.get_parent() if topic else None
+    if not topic or parent is None or not parent.url:
+        return None
+    with translation.override("vi"):
+        name = str(page.get_topic_display())
+    return {
+        "type": ["Alignment"],
+        "targetName": name,
+        "targetCode": topic,
+        "targetFramework": public_site_name(),
+        "targetUrl": public_url(f"{parent.url}?topic={topic}"),
     }
 
 

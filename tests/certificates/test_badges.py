@@ -14,6 +14,7 @@ from certificates.credentials import credential_issue, status_list_decode
 from certificates.models import Certificate, Credential, CredentialKey
 from certificates.selectors import verify_url
 from certificates.services import certificate_issue, certificate_reissue, certificate_revoke
+from courses.models import Topic
 from tests.factories import UserFactory, make_course
 
 from .conftest import COURSE, NAME, complete_course
@@ -116,6 +117,13 @@ def test_the_credential_is_an_open_badge_from_the_frozen_data(issued, nhung):
     assert achievement["name"] == COURSE
     assert achievement["description"]
     assert COURSE in achievement["criteria"]["narrative"]
+    course = issued.enrollment.course
+    assert achievement["criteria"]["id"] == SITE + course.url
+    (alignment,) = achievement["alignment"]
+    assert alignment["type"] == ["Alignment"]
+    assert alignment["targetCode"] == course.topic
+    assert alignment["targetName"] == str(dict(Topic.choices)[course.topic])
+    assert alignment["targetUrl"] == f"{SITE}{course.get_parent().url}?topic={course.topic}"
 
     assert claims["evidence"][0]["id"] == verify_url(issued.code)
     assert claims["evidence"][0]["id"].startswith(SITE + "/")
