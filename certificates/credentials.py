@@ -26,7 +26,7 @@ from wagtail.models import Page
 from lms.public_urls import public_site_name, public_url
 
 from .credential_keys import credential_key_record, credential_signer, issuer_did, verification_method_id
-from .models import Certificate, Credential
+from .models import Certificate, CertificateStatus, Credential
 from .selectors import verify_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -194,6 +194,28 @@ def credential_issue(*, certificate: Certificate) -> Credential:
     credential.jwt = vc_jwt_sign(_jwt_claims(body), signer=signer)
     credential.save(update_fields=["status_list", "status_index", "payload", "jwt"])
     return credential
+
+
+def credentials_backfill(*, limit: int | None = None) -> int:
+    """Give a credential to issued or expired certificates that have none (those issued before
+    Open Badges existed). Each in its own short transaction with the certificate locked, so it
+    runs beside the workers; idempotent. Returns how many were made."""
+    missing = (
+        Certificate.objects.filter(status__in=[CertificateStatus.ISSUED, CertificateStatus.EXPIRED])
+        .filter(credential__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in list(missing[:limit] if limit else missing):
+        with transaction.atomic():
+            locked = Certificate.objects.select_for_update().select_related("user").get(pk=pk)
+            if locked.status in (CertificateStatus.ISSUED, CertificateStatus.EXPIRED) and not hasattr(
+                locked, "credential"
+            ):
+                credential_issue(certificate=locked)
+                count += 1
+    return count
 
 
 def credential_revoke(*, certificate: Certificate) -> bool:

@@ -2,9 +2,11 @@
 keys, revocation through the Bitstring Status List (docs/open-badges.md)."""
 
 import hashlib
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -217,3 +219,16 @@ def test_a_reissue_revokes_the_old_credential_and_the_new_one_gets_its_own(issue
 
 def test_an_unused_status_list_is_not_found(client):
     assert client.get("/credentials/status/99").status_code == 404
+
+
+def test_backfill_gives_older_certificates_their_credential_once(issued, client):
+    Credential.objects.filter(certificate=issued).delete()  # as if issued before Open Badges
+    out = io.StringIO()
+    call_command("credentials_backfill", stdout=out)
+    assert out.getvalue().startswith("1 credential(s)")
+    credential = Credential.objects.get(certificate=issued)
+    verified(credential.jwt, published_keys(client))
+    out = io.StringIO()
+    call_command("credentials_backfill", stdout=out)
+    assert out.getvalue().startswith("0 credential(s)")
+    assert Credential.objects.filter(certificate=issued).count() == 1
