@@ -26,7 +26,7 @@ from wagtail.models import Page
 from lms.public_urls import public_site_name, public_url
 
 from .credential_keys import credential_key_record, credential_signer, issuer_did, verification_method_id
-from .models import Certificate, CertificateStatus, Credential
+from .models import Certificate, CertificateKind, CertificateStatus, Credential
 from .selectors import verify_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -52,7 +52,7 @@ def _achievement(certificate: Certificate) -> dict:
     name = public_url(f"/achievements/{certificate.kind}/{page_id}")
     achievement_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
     page_url = page.url if page is not None else None
-    if certificate.kind == "course":
+    if certificate.kind == CertificateKind.COURSE:
         narrative = f"Hoàn thành mọi bài học (và bài kiểm tra, nếu có) của khoá học “{title}”."
     else:
         narrative = f"Hoàn thành mọi khoá học của lộ trình học “{title}”."
