@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import html
 import json
+import re
 import secrets
 import uuid
 from datetime import UTC, datetime, time
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from joserfc import jws
 from wagtail.models import Page
 
@@ -56,11 +59,15 @@ def _achievement(certificate: Certificate) -> dict:
         narrative = f"Hoàn thành mọi bài học (và bài kiểm tra, nếu có) của khoá học “{title}”."
     else:
         narrative = f"Hoàn thành mọi khoá học của lộ trình học “{title}”."
+    outcomes = learning_outcomes(getattr(page, "objectives", ""))
+    if outcomes:
+        narrative += "\n\nSau khoá học, người học làm được:\n" + "\n".join(f"- {item}" for item in outcomes)
     achievement = {
         "id": achievement_id,
         "type": ["Achievement"],
         "achievementType": "Certificate",
         "name": title,
+        "inLanguage": "vi",
         "description": (getattr(page, "summary", "") or "").strip() or title,
         "criteria": {"id": public_url(page_url), "narrative": narrative} if page_url else {"narrative": narrative},
     }
@@ -68,6 +75,15 @@ def _achievement(certificate: Certificate) -> dict:
     if alignment:
         achievement["alignment"] = [alignment]
     return achievement
+
+
+def learning_outcomes(rich_text: str) -> list[str]:
+    """The list items of a course's "Mục tiêu" (rich text) as plain lines; the whole text as one
+    line when it has no list. Markdown-safe: the achievement's narrative is Markdown."""
+    text = str(rich_text or "")
+    items = re.findall(r"<li[^>]*>(.*?)</li>", text, flags=re.S | re.I) or ([text] if text.strip() else [])
+    lines = (html.unescape(strip_tags(item)) for item in items)
+    return [" ".join(line.split()) for line in lines if line.strip()]
 
 
 def _topic_alignment(page) -> dict | None:
@@ -108,7 +124,7 @@ def credential_build(*, certificate: Certificate, credential: Credential, salt: 
     did = issuer_did()
     body = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
-        "id": f"urn:uuid:{uuid.uuid4()}",
+        "id": f"urn:uuid:{credential.public_id}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {
             "id": did,

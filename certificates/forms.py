@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage
+
+from .credential_files import CredentialFileError, credential_token_from_bytes
 
 
 class VerifyForm(forms.Form):
@@ -16,12 +19,36 @@ class VerifyForm(forms.Form):
 
 
 class CredentialCheckForm(forms.Form):
+    """A credential to check: pasted (VC-JWT) or uploaded (a baked PNG/SVG badge, .json, .jwt).
+    ``cleaned_data["token"]`` is the VC-JWT either way."""
+
     token = forms.CharField(
-        label=_("Chứng chỉ Open Badges (VC-JWT)"),
+        label=_("Dán chứng chỉ Open Badges (VC-JWT)"),
         max_length=64 * 1024,
-        help_text=_("Dán nội dung chứng chỉ Open Badges: một chuỗi dài gồm ba phần ngăn cách bằng dấu chấm."),
+        required=False,
+        help_text=_("Một chuỗi dài gồm ba phần ngăn cách bằng dấu chấm."),
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
     )
+    file = forms.FileField(
+        label=_("Hoặc tải lên tệp chứng chỉ"),
+        required=False,
+        help_text=_("Ảnh huy hiệu (PNG, SVG) hoặc tệp .json, .jwt đã tải từ “Chứng chỉ của tôi”; tối đa 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.svg,.json,.jwt,.txt,image/png,image/svg+xml"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            try:  # a larger file is refused by its first limit + 1 bytes, unread beyond them
+                cleaned["token"] = credential_token_from_bytes(upload.read(settings.CREDENTIAL_UPLOAD_MAX_BYTES + 1))
+            except CredentialFileError as error:
+                raise forms.ValidationError(str(error), code="no_credential") from error
+        elif not (cleaned.get("token") or "").strip():
+            raise forms.ValidationError(
+                _("Hãy dán chứng chỉ Open Badges hoặc chọn một tệp chứng chỉ để tải lên."), code="empty"
+            )
+        return cleaned
 
 
 class ReasonForm(forms.Form):

@@ -7,6 +7,8 @@ Wagtail snippet).
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -304,6 +306,8 @@ class Credential(models.Model):
     is unique without a lock (and the database constraint says so)."""
 
     certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, related_name="credential")
+    # The credential's ``id`` is ``urn:uuid:<public_id>``; the employer link is /credentials/<public_id>/.
+    public_id = models.UUIDField(_("mã công khai"), unique=True, default=uuid.uuid4, editable=False)
     key = models.ForeignKey(CredentialKey, on_delete=models.PROTECT, related_name="credentials")
     jwt = models.TextField(_("VC-JWT"))
     payload = models.JSONField(_("nội dung (JSON)"), default=dict)

@@ -24,7 +24,8 @@ def certificates_of(*, user) -> QuerySet[Certificate]:
     return (
         Certificate.objects.filter(user=user)
         .exclude(status=CertificateStatus.SUPERSEDED)
-        .select_related("issuer_key")
+        .select_related("issuer_key", "credential")
+        .defer("credential__jwt", "credential__payload")
         .order_by("-requested_at")
     )
 
@@ -320,6 +321,25 @@ def certificate_stamp_image_ids() -> set[int]:
 
 
 # --- Open Badges credentials ----------------------------------------------------------------
+
+
+def credential_of_certificate(*, certificate: Certificate) -> Credential | None:
+    """The certificate's Open Badges credential while it is worth carrying: not revoked, and
+    the certificate issued or expired (an expired one still says what was achieved, and when)."""
+    return (
+        Credential.objects.select_related("certificate")
+        .filter(
+            certificate_id=certificate.pk,
+            revoked_at__isnull=True,
+            certificate__status__in=[CertificateStatus.ISSUED, CertificateStatus.EXPIRED],
+        )
+        .first()
+    )
+
+
+def credential_by_public_id(*, public_id) -> Credential | None:
+    """The credential behind an employer link (``/credentials/<public_id>/``), or None."""
+    return Credential.objects.select_related("certificate").filter(public_id=public_id).first()
 
 
 def credential_keys_published() -> QuerySet[CredentialKey]:

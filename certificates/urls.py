@@ -13,5 +13,7 @@ urlpatterns = [
     path("certificates/<str:code>/manage/", views.manage, name="certificate_manage"),
     path(".well-known/jwks.json", views.jwks, name="credential_jwks"),
     path(".well-known/did.json", views.did_json, name="credential_did"),
+    path("learn/certificates/<str:code>/open-badges.<str:fmt>", views.credential_download, name="credential_download"),
+    path("credentials/<uuid:public_id>/", views.credential_public, name="credential_public"),
     path("credentials/status/<int:status_list>", views.credential_status_list, name="credential_status_list"),
 ]

@@ -1,5 +1,8 @@
 """Public verification, "Chứng chỉ của tôi", downloads, revoke and reissue (thin views)."""
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +17,7 @@ from lms.orgunits.selectors import is_coordinator
 from .assets import certificate_storage
 from .codes import code_display, code_normalise
 from .credential_check import credential_check
+from .credential_files import badge_png, badge_svg, credential_envelope, credential_upload_too_large
 from .credential_keys import did_document, jwks_document
 from .credentials import status_list_jwt
 from .forms import CredentialCheckForm, ReasonForm, VerifyForm
@@ -27,7 +31,9 @@ from .selectors import (
     certificate_verify,
     certificates_managed_by,
     certificates_of,
+    credential_by_public_id,
     credential_keys_published,
+    credential_of_certificate,
     credential_status_list_exists,
     credential_status_revoked_indexes,
 )
@@ -88,15 +94,82 @@ def verify_code(request, code: str):
 
 @never_cache
 def verify_credential(request):
-    """A pasted Open Badges credential (VC-JWT), checked like a code: signature, dates, status."""
-    form = CredentialCheckForm(request.POST or None)
-    context = {"form": VerifyForm(), "credential_form": form}
-    if request.method == "POST":
-        if not verification_allowed(request):
-            return _too_many(request, as_json=False)
-        if form.is_valid():
-            context["credential"] = credential_check(token=form.cleaned_data["token"])
+    """An Open Badges credential, pasted (VC-JWT) or uploaded (baked badge image, .json, .jwt),
+    checked like a code: signature, dates, status. An upload larger than the limit is refused
+    by its declared length, before its body is read."""
+    context = {"form": VerifyForm()}
+    if request.method != "POST":
+        context["credential_form"] = CredentialCheckForm()
+        return _noindex(render(request, "certificates/verify.html", context))
+    if not verification_allowed(request):
+        return _too_many(request, as_json=False)
+    if _content_length(request) > settings.CREDENTIAL_UPLOAD_MAX_BYTES + 64 * 1024:
+        context["credential_form"] = CredentialCheckForm()
+        context["upload_refused"] = credential_upload_too_large()
+        return _noindex(render(request, "certificates/verify.html", context, status=413))
+    form = CredentialCheckForm(request.POST, request.FILES)
+    context["credential_form"] = form
+    if not form.is_valid():
+        return _noindex(render(request, "certificates/verify.html", context, status=400))
+    context["credential"] = credential_check(token=form.cleaned_data["token"])
     return _noindex(render(request, "certificates/verify.html", context))
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@never_cache
+def credential_public(request, public_id):
+    """The link a learner gives an employer: this site checks the stored credential now (so a
+    revocation shows at once) and offers the VC-JWT for the employer's own tools."""
+    if not verification_allowed(request):
+        return _too_many(request, as_json=False)
+    credential = credential_by_public_id(public_id=public_id)
+    if credential is None:
+        raise Http404
+    if request.GET.get("format") == "jwt":
+        return _noindex(HttpResponse(credential.jwt, content_type="application/vc+jwt"))
+    context = {
+        "credential": credential_check(token=credential.jwt),
+        "credential_record": credential,
+        "form": VerifyForm(),
+    }
+    return _noindex(render(request, "certificates/verify.html", context))
+
+
+CREDENTIAL_FORMATS = {
+    "jwt": ("application/vc+jwt", "jwt"),
+    "json": ("application/vc+ld+json", "json"),
+    "png": ("image/png", "png"),
+    "svg": ("image/svg+xml", "svg"),
+}
+
+
+@login_required
+def credential_download(request, code: str, fmt: str):
+    """The owner's Open Badges credential as a file: VC-JWT, JSON envelope, or a baked badge."""
+    certificate = certificate_of_owner(user=request.user, code=code)
+    credential = credential_of_certificate(certificate=certificate) if certificate else None
+    if credential is None or fmt not in CREDENTIAL_FORMATS:
+        raise Http404
+    content_type, extension = CREDENTIAL_FORMATS[fmt]
+    if fmt == "png":
+        body = badge_png(credential)
+    elif fmt == "svg":
+        body = badge_svg(credential)
+    elif fmt == "json":
+        body = json.dumps(credential_envelope(credential), ensure_ascii=False, indent=2)
+    else:
+        body = credential.jwt
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"chung-chi-{certificate.code_display}-open-badges.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

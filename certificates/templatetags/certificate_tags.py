@@ -2,6 +2,9 @@
 templates ask here, so courses and cms never import certificates."""
 
 from django import template
+from django.urls import reverse
+
+from lms.public_urls import public_url
 
 from ..selectors import (
     certificate_of_enrollment,
@@ -40,3 +43,19 @@ def status_message(certificate) -> str:
 def waiting(certificate) -> bool:
     """Pending and not known to be on its way: shown as "Đang chờ cấp"."""
     return certificate_waiting(certificate)
+
+
+@register.filter
+def carried_credential(certificate):
+    """The certificate's Open Badges credential if the learner may carry it (not revoked; the
+    certificate issued or expired), from the row ``certificates_of`` already joined; else None."""
+    if certificate.status not in ("issued", "expired"):
+        return None
+    credential = getattr(certificate, "credential", None)
+    return credential if credential is not None and credential.revoked_at is None else None
+
+
+@register.filter
+def credential_link(credential) -> str:
+    """The public link to a credential, on the site's public address (what an employer opens)."""
+    return public_url(reverse("credential_public", args=[credential.public_id]))

@@ -485,6 +485,8 @@ CREDENTIAL_ISSUER_KEY = env_str("CREDENTIAL_ISSUER_KEY", str(VAR_DIR / "certific
 CREDENTIAL_ISSUER_KEY_PASSPHRASE = env_str("CREDENTIAL_ISSUER_KEY_PASSPHRASE", "")
 # Bits per Bitstring Status List credential (W3C: at least 131,072, for herd privacy).
 CREDENTIAL_STATUS_LIST_SIZE = 131072
+# An uploaded credential (a baked badge image, .json or .jwt) on the verification page.
+CREDENTIAL_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 # Room for the CMS signature in the PDF (bytes): fixed, so pyHanko skips its
 # size-estimating dry run. 8 KiB holds a P-256 or RSA-4096 signature with a
 # chain of three certificates.

@@ -1,12 +1,18 @@
-"""Check an Open Badges credential (VC-JWT) issued by this site: signature, dates, status list."""
+"""Check an Open Badges 3.0 credential: signature, dates and status list for this site's own;
+the signature of another issuer's when its DID carries its key. Reads a VC-JWT, a ``.json``
+envelope or a baked PNG/SVG badge (the same reader as the verification page)."""
 
 import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from certificates.credential_check import credential_check
+from certificates.credential_files import CredentialFileError, credential_token_from_bytes
+
+FILE_SUFFIXES = (".jwt", ".txt", ".json", ".png", ".svg")
 
 MESSAGES = {
     "valid": "valid: signature verifies with a published key, within its dates, not revoked",
@@ -16,14 +22,22 @@ MESSAGES = {
     "invalid": "invalid: the signature does not verify with any key this site published for it",
     "malformed": "malformed: not an Open Badges VC-JWT",
     "other_issuer": "cannot check: issued by another issuer (its key cannot be resolved offline)",
+    "other_valid": "another issuer's credential: the signature verifies with the key its DID carries and it is "
+    "within its dates (its revocation status is not fetched)",
+    "other_invalid": "invalid: the signature does not verify with the key the issuer's DID carries",
 }
 
 
 class Command(BaseCommand):
-    help = "Verify an Open Badges 3.0 VC-JWT (a file, '-' for standard input, or the token itself)."
+    help = (
+        "Verify an Open Badges 3.0 credential: a file (.jwt, .json, a baked .png or .svg badge), "
+        "'-' for standard input, or the VC-JWT itself."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("credential", help="A file holding the VC-JWT, '-' for stdin, or the VC-JWT itself.")
+        parser.add_argument(
+            "credential", help="A file (.jwt, .json, baked .png/.svg), '-' for stdin, or the VC-JWT itself."
+        )
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print the result as JSON.")
 
     def handle(self, *args, credential, as_json=False, **options):
@@ -41,15 +55,21 @@ class Command(BaseCommand):
             ):
                 if value:
                     self.stdout.write(f"{label}: {value}")
-        if result.status != "valid":
+        if result.status not in ("valid", "other_valid"):
             raise CommandError(f"credential is {result.status}", returncode=2)
 
     def _read(self, credential: str) -> str:
         if credential == "-":
-            return sys.stdin.read()
-        if credential.count(".") == 2 and "/" not in credential and not credential.endswith((".jwt", ".txt", ".json")):
+            data = sys.stdin.buffer.read(settings.CREDENTIAL_UPLOAD_MAX_BYTES + 1)
+        elif credential.count(".") == 2 and "/" not in credential and not credential.endswith(FILE_SUFFIXES):
             return credential  # the token itself (base64url has no "/"; a file name would)
+        else:
+            try:
+                with Path(credential).open("rb") as handle:
+                    data = handle.read(settings.CREDENTIAL_UPLOAD_MAX_BYTES + 1)
+            except OSError as error:
+                raise CommandError(f"cannot read {credential}: {error}") from error
         try:
-            return Path(credential).read_text(encoding="utf-8")
-        except OSError as error:
-            raise CommandError(f"cannot read {credential}: {error}") from error
+            return credential_token_from_bytes(data)
+        except CredentialFileError as error:
+            raise CommandError(str(error), returncode=2) from error
