@@ -65,6 +65,8 @@ def test_every_table_holding_a_user_reference_is_exported_or_documented(full_lea
         "courses_assignmentexception": "assignments",
         "coordination_reminderclaim": "reminders",
         "mfa_authenticator": "second_factor",  # type and dates, never the secret
+        "signlab_practicecertificate": "practice_certificates",
+        "signlab_labresult": "signature_lab_results",
     }
     # Tables that reference a user but hold nothing personal about them (or
     # only Wagtail's editorial records, exported via the admin).
@@ -77,6 +79,8 @@ def test_every_table_holding_a_user_reference_is_exported_or_documented(full_lea
         "coordination_exportjob",  # a coordinator's export file of their learners (not about them)
         "jobs_backgroundjob",  # a staff member's exports and imports of their learners (not about them)
         "coordination_unittarget",  # who last set a unit's target: a staff action, exported as "audit"
+        "signlab_onetimecode",  # a hashed six-digit code that lives minutes (the lab's eraser deletes them)
+        "signlab_checkdocument",  # the lab's generated practice documents (the eraser drops them)
     }
     referencing = set()
     for model in connection.introspection.installed_models(connection.introspection.table_names()):
