@@ -65,9 +65,12 @@ def test_site_pages_and_the_page_editor_work_under_the_policy(chromium, live_ser
         response = page.goto(base + f"/admin/pages/{lesson.pk}/edit/")
         assert "'unsafe-inline'" in response.headers["content-security-policy"]
         page.locator("input[name=title]").fill("Bài 1: chữ ký số là gì")
+        textboxes = page.locator("[data-contentpath=body] [role=textbox]")
+        existing = textboxes.count()
         page.locator("#body-root .c-sf-add-button").first.click()
         page.get_by_role("option", name="Đoạn văn").click()
-        page.locator("[data-contentpath=body] [role=textbox]").first.press_sequentially("Nội dung sửa dưới CSP.")
+        expect(textboxes).to_have_count(existing + 1)  # the new block is in place before typing into it
+        textboxes.first.press_sequentially("Nội dung sửa dưới CSP.")
         expect(page.locator("[data-contentpath=body] [role=textbox]").first).to_contain_text("Nội dung sửa dưới CSP.")
         expect(page.locator("input[name^='body-'][name$='-value'][value*='Nội dung sửa']")).to_have_count(1)
         page.locator("footer .w-dropdown--dropdown-button .w-dropdown__toggle").click()
