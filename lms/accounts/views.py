@@ -102,7 +102,8 @@ def account_delete(request):
 
 
 def privacy_notice(request):
-    return render(request, "accounts/privacy_notice.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+    context = {"version": settings.PRIVACY_NOTICE_VERSION, "checker_keep_hours": settings.SIGNLAB_CHECK_KEEP_HOURS}
+    return render(request, "accounts/privacy_notice.html", context)
 
 
 @csrf_exempt

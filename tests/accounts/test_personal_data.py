@@ -240,3 +240,14 @@ def test_my_data_shows_scores_as_everywhere_else(client, full_learner):
     client.force_login(full_learner)
     page = client.get("/accounts/my-data/").content.decode()
     assert "66,6" in page and "66,67" not in page
+
+
+def test_the_privacy_notice_names_the_signature_lab_open_badges_and_the_checkers_retention(client, settings):
+    settings.SIGNLAB_CHECK_KEEP_HOURS = 12
+    page = client.get("/privacy/").content.decode()
+    assert "chứng thư số thực hành mang họ tên và email của bạn" in page
+    assert "email của bạn ở dạng băm có muối" in page
+    assert "báo cáo kiểm tra được giữ 12 giờ rồi xoá" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/privacy/").content.decode()
+    assert "the check report is kept for 12 hours and then deleted" in english
