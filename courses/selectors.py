@@ -52,6 +52,17 @@ class Outline:
         required = [lesson.pk for lesson in self.lessons if lesson.is_required]
         return required or [lesson.pk for lesson in self.lessons]
 
+    def neighbours(self, lesson: LessonPage) -> tuple[LessonPage | None, LessonPage | None]:
+        """The lessons before and after ``lesson`` in reading order (None at either end, or both
+        for a lesson not in the outline: a draft in preview)."""
+        ids = [item.pk for item in self.lessons]
+        if lesson.pk not in ids:
+            return None, None
+        index = ids.index(lesson.pk)
+        previous = self.lessons[index - 1] if index > 0 else None
+        following = self.lessons[index + 1] if index + 1 < len(ids) else None
+        return previous, following
+
 
 def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
     return CoursePage.objects.ancestor_of(lesson).first()
@@ -158,13 +169,7 @@ class CourseLearnerView:
         )
 
     def neighbours(self, lesson: LessonPage) -> tuple[LessonPage | None, LessonPage | None]:
-        ids = [item.pk for item in self.outline.lessons]
-        if lesson.pk not in ids:
-            return None, None
-        index = ids.index(lesson.pk)
-        previous = self.outline.lessons[index - 1] if index > 0 else None
-        following = self.outline.lessons[index + 1] if index + 1 < len(ids) else None
-        return previous, following
+        return self.outline.neighbours(lesson)
 
 
 def course_learner_view(*, course: CoursePage, user) -> CourseLearnerView:

@@ -30,7 +30,7 @@ from .models import (
     LessonProgress,
     PathCompletion,
 )
-from .selectors import course_for_lesson, course_outline, lesson_is_locked
+from .selectors import Outline, course_for_lesson, course_outline, lesson_is_locked
 
 # Gaps longer than this between two actions are not counted as learning time.
 ACTIVITY_GAP = timedelta(minutes=30)
@@ -49,6 +49,10 @@ class LessonCompleteResult:
     enrollment: Enrollment
     lesson_newly_completed: bool
     course_newly_completed: bool
+    # The course and the outline the decision was made on: where the learner goes next is read
+    # from them, with no second look at the enrolment.
+    course: CoursePage | None = None
+    outline: Outline | None = None
 
 
 def enrollment_is_expired(enrollment: Enrollment, course: CoursePage) -> bool:
@@ -178,7 +182,7 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
         )
     )
     if lesson.pk in completed_ids:
-        return LessonCompleteResult(enrollment, False, False)
+        return LessonCompleteResult(enrollment, False, False, course, outline)
     if course.sequential and lesson_is_locked(outline=outline, completed_ids=completed_ids, lesson=lesson):
         raise LessonLocked(_("Bài học này chưa mở: hãy hoàn thành các bài bắt buộc trước đó."))
     for rule in completion.lesson_rules.values():
@@ -196,7 +200,7 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
     enrollment.last_lesson = lesson
     enrollment.last_activity_at = now
     course_completed = _enrollment_refresh(enrollment, outline.required_ids, completed_ids)
-    return LessonCompleteResult(enrollment, True, course_completed)
+    return LessonCompleteResult(enrollment, True, course_completed, course, outline)
 
 
 def _enrollment_refresh(enrollment: Enrollment, required_ids: list[int], completed_ids: set[int]) -> bool:

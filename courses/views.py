@@ -84,9 +84,8 @@ def lesson_mark_done(request, lesson_id: int):
         return redirect(lesson.url)
     if result.course_newly_completed:
         return redirect("course_completed", course_id=result.enrollment.course_id)
-    view = course_learner_view(course=result.enrollment.course, user=request.user)
-    _previous, following = view.neighbours(lesson)
-    return redirect(following.url if following else view.course.url)
+    _previous, following = result.outline.neighbours(lesson)
+    return redirect(following.url if following else result.course.url)
 
 
 @login_required

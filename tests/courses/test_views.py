@@ -41,6 +41,16 @@ def test_enrol_from_the_course_page_then_see_progress(client, learner):
     assert "Học tiếp" in body
 
 
+def test_marking_done_goes_to_the_next_lesson_across_modules_and_from_the_last_to_the_course(client, learner):
+    course = make_course(modules=2, lessons_per_module=2)
+    lessons = course_lessons(course)
+    client.force_login(learner)
+    client.post(f"/learn/course/{course.pk}/enrol/")
+    assert client.post(f"/learn/lesson/{lessons[1].pk}/done/")["Location"] == lessons[2].url  # into module 2
+    assert client.post(f"/learn/lesson/{lessons[3].pk}/done/")["Location"] == course.url  # last, course not done
+    assert client.post(f"/learn/lesson/{lessons[3].pk}/done/")["Location"] == course.url  # again: nothing changes
+
+
 def test_enrol_refusal_is_shown_as_a_message(client, learner):
     course = make_course(is_public=False)
     client.force_login(learner)
