@@ -80,7 +80,7 @@ bench: $(VENV)/.requirements-dev bench-deps
 
 ## make bench-smoke: the harness on a tiny PostgreSQL dataset (< 2 minutes): query counts constant
 ## as the data grows, the anonymous page cache invalidated on publish, gunicorn serving; no timings.
-bench-smoke: $(VENV)/.requirements-dev
+bench-smoke: $(VENV)/.requirements-dev bench-deps
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules -v 0
 	$(PY) bench/smoke.py
 

@@ -68,6 +68,10 @@ def database_for_scale(percent: float) -> str:
 # --- Content: through the project's demo loaders ------------------------------------------------
 
 
+def _is_lab_module(module: dict) -> bool:
+    return all(any(block["type"] == "signature_lab" for block in lesson["body"]) for lesson in module["lessons"])
+
+
 def _course_files(count: int) -> list[dict]:
     """``count`` course definitions in the demo loader's format: demo course ``k mod 7`` (its own slug
     for the first seven, so the demo quizzes find them), every module's lessons doubled."""
@@ -81,6 +85,9 @@ def _course_files(count: int) -> list[dict]:
         if k >= len(demo):
             data["title"] = f"{data['title']} — lớp {k // len(demo) + 1}"
             data["slug"] = f"{data['slug']}-lop-{k // len(demo) + 1}"
+        # The province dataset is 10 lessons a course: the demo's optional signature-lab practice
+        # (per-learner PKI, measured by tests/signlab) is not part of it.
+        data["modules"] = [module for module in data["modules"] if not _is_lab_module(module)]
         for module in data["modules"]:
             module["lessons"] += [  # practice lessons: the same text without the drawn illustrations
                 dict(
