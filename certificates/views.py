@@ -133,11 +133,7 @@ def credential_public(request, public_id):
         raise Http404
     if request.GET.get("format") == "jwt":
         return _noindex(HttpResponse(credential.jwt, content_type="application/vc+jwt"))
-    context = {
-        "credential": credential_check(token=credential.jwt),
-        "credential_record": credential,
-        "form": VerifyForm(),
-    }
+    context = {"credential": credential_check(token=credential.jwt), "credential_record": credential}
     return _noindex(render(request, "certificates/verify.html", context))
 
 
