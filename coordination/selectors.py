@@ -221,9 +221,9 @@ class PeopleList(Sequence):
 
     ordered = True  # Django's Paginator asks; the sorted query lives in ``query``
 
-    def __init__(self, memberships, today, condition: Q | None = None):
+    def __init__(self, memberships, today, condition: Q | None = None, count: int | None = None):
         self.today = today
-        self._count: int | None = None
+        self._count: int | None = count  # known already (the report's learner total), else counted on demand
         self.condition = condition  # the memberships' filter as a Q, when known (for counting)
         if connection.vendor == "postgresql":
             self.query, self._all = people_ordered(memberships), None
@@ -319,7 +319,9 @@ def coordination_report(
             for group in groups
         ],
         direct=direct,
-        learners=PeopleList(memberships, today, condition=scope.membership_q()),
+        # The list is the scope's memberships, the very rows the learner total counts: its size is that
+        # total — exact when counted now, as old as the figures (and said so) when kept.
+        learners=PeopleList(memberships, today, condition=scope.membership_q(), count=totals["learners"]),
         by_month=[(f"{m:02d}/{y}", by_month.get((y, m), 0)) for y, m in reversed(months)],
         courses=courses,
         enrollments_query=scope.enrollments(course_id=course_id),

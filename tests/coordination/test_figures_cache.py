@@ -83,3 +83,24 @@ def test_too_old_a_count_is_counted_again_in_the_request(world, course_for, sett
     report = coordination_report(viewer=world["ca"])
     assert report.figures.completed == 1 and not report.counted_earlier
     assert report.counted_at > timezone.now() - timedelta(seconds=60)
+
+
+def test_the_learner_list_is_sized_by_the_learner_total_it_shares_the_rows_of(world, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.coordination.conftest import member
+
+    report = coordination_report(viewer=world["ca"])
+    with CaptureQueriesContext(connection) as counted:
+        assert len(report.learners) == report.figures.learners == 2
+    if connection.vendor == "postgresql":  # (SQLite reads and sorts the whole list in Python)
+        assert len(counted) == 0  # no second count of the same rows
+
+        settings.COORDINATION_FIGURES_SLOW_SECONDS = 0  # kept: the list's size is as old as the figures
+        coordination_report(viewer=world["ca"])
+        member(world["commune_a"], name="Đỗ Văn Mới")
+        kept = coordination_report(viewer=world["ca"])
+        assert kept.counted_earlier and len(kept.learners) == kept.figures.learners == 2
+        fresh = coordination_report(viewer=world["ca"], refresh=True)
+        assert len(fresh.learners) == fresh.figures.learners == 3
