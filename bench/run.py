@@ -315,10 +315,17 @@ def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None)
             Row("quiz page submit, 50 concurrent learners", "—", target="p95 ≤ 250 ms; 0 lost", verdict="not measured")
         )
     if worker:
-        limit = worker["limit_per_s"]
+        ideal = worker["limit_per_s"]  # N / (bare render + bare sign), as if each worker had a core
+        limit = worker.get("parallel_limit_per_s", ideal)  # N bare processes at once, measured here
         rows += [
             Row("bare xhtml2pdf render of the certificate", f"{worker['bare_render_s'] * 1000:.0f} ms"),
             Row("bare pyHanko signature of the certificate", f"{worker['bare_sign_s'] * 1000:.0f} ms"),
+            Row(
+                f"limit, {worker['workers']} bare render + sign processes at once (measured)",
+                f"{limit:.1f} /s",
+                f"{ideal:.1f} /s N / (render + sign)",
+                f"{limit / ideal:.2f}",
+            ),
             Row(
                 "completion → certificate issued, p95",
                 f"{worker['latency_p95_s']:.2f} s",
@@ -328,7 +335,7 @@ def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None)
             Row(
                 f"certificate throughput, {worker['workers']} workers, signed",
                 f"{worker['throughput_per_s']:.1f} /s",
-                f"{limit:.1f} /s limit",
+                f"{limit:.1f} /s measured limit ({worker['throughput_per_s'] / ideal:.2f} × N / (render + sign))",
                 f"{worker['throughput_per_s'] / limit:.2f}",
                 "≥ 0.8 × limit",
                 _ok(worker["throughput_per_s"] >= 0.8 * limit),
@@ -354,13 +361,17 @@ def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None)
             )
         )
         for label in ("CSV", "XLSX"):
+            # The file has a row per enrolment (a learner with none has one row of their own): the
+            # rate is of rows written, as the job counted them; learners per second beside it.
             export = coordination[f"{label} export job (administrator)"]
-            rate = learners / export["seconds"]
+            written = (export.get("result") or {}).get("rows", learners)
+            rate = written / export["seconds"]
             passed = export["rss_growth_mb"] <= 100 and (label != "CSV" or rate >= 20_000)
             rows.append(
                 Row(
-                    f"{label} export of {learners:,} learners: rows/s, RSS growth",
+                    f"{label} export of {learners:,} learners ({written:,} rows): rows/s, RSS growth",
                     f"{rate:,.0f} rows/s, {export['rss_growth_mb']:.0f} MB",
+                    f"{learners / export['seconds']:,.0f} learners/s",
                     target="≥ 20,000 rows/s CSV, RSS ≤ 100 MB",
                     verdict=_ok(passed),
                 )
