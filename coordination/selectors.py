@@ -336,9 +336,9 @@ def coordination_report(
 
 
 def pending_count_with_list_count(*, viewer, learners) -> int:
-    """How many people in the viewer's scope await confirmation of their unit. On PostgreSQL the
-    learner list's own size is counted in the same query (and kept by ``learners``), so the
-    dashboard pays one count for both."""
+    """How many people in the viewer's scope await confirmation of their unit. On PostgreSQL a
+    learner list that does not know its size yet (a filtered one) is counted in the same query (and
+    keeps it), so the dashboard pays one count for both."""
     pending = members_in_scope_q(viewer=viewer, confirmed=False)
     if isinstance(learners, PeopleList) and learners.query is not None and learners._count is None:
         # The list's own condition when it has one: as ``pk IN (the list)`` PostgreSQL took ≈ 300 ms
