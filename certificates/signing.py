@@ -7,7 +7,11 @@ Reader) report the document as modified, not merely "signed, then extended".
 
 The signer is built once per process from the PKCS#12 named in settings and
 keeps the parsed private key: pyHanko 0.38's ``SimpleSigner`` re-parses the key
-from DER on every raw signature (≈ 95 ms for RSA, twice per PDF). The space for
+from DER on every raw signature (≈ 95 ms for RSA, twice per PDF). It also keeps its
+signed attribute ``signing-certificate-v2`` encoded: asn1crypto re-encodes a structure
+built from Python values at every level it is nested in, and that one attribute cost
+≈ 30 ms of a ≈ 45–115 ms CMS assembly; the signer's whole signature now takes ≈ 9 ms
+(``bench/ANALYSIS.md``). The space for
 the signature is fixed (``CERTIFICATE_SIGNATURE_BYTES_RESERVED``), so pyHanko
 does not run a size-estimating dry run first.
 """
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from asn1crypto import tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -34,8 +39,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.keys.internal import translate_pyca_cryptography_cert_to_asn1, translate_pyca_cryptography_key_to_asn1
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign import attributes, fields, signers
+from pyhanko.sign.general import as_signing_certificate_v2, get_pyca_cryptography_hash
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 
@@ -43,12 +48,40 @@ class IssuerKeyMissing(ImproperlyConfigured):
     """No issuer PKCS#12 at ``CERTIFICATE_ISSUER_PKCS12`` (run ``certificates_issuer_create``)."""
 
 
+class _EncodedAttribute(attributes.CMSAttributeProvider):
+    """A signed attribute whose value was encoded once (a parsed value costs asn1crypto nothing to
+    nest and encode again)."""
+
+    def __init__(self, attribute_type: str, value):
+        self.attribute_type = attribute_type
+        self.value = value
+
+    async def build_attr_value(self, dry_run=False):
+        return self.value
+
+
+class PadesSignedAttributes(attributes.SignedAttributeProviderSpec):
+    """The signed attributes pyHanko gives a PAdES signature without CAdES extras or a timestamp
+    (``CAdESSignedAttributeProviderSpec(is_pades=True)``: content type, message digest and
+    ``signing-certificate-v2``), with ``signing-certificate-v2`` encoded once per signer."""
+
+    def __init__(self, signing_cert):
+        self._signing_certificate = _EncodedAttribute(
+            "signing_certificate_v2", tsp.SigningCertificateV2.load(as_signing_certificate_v2(signing_cert).dump())
+        )
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str):
+        yield self._signing_certificate
+
+
 class KeptKeySigner(signers.SimpleSigner):
-    """A ``SimpleSigner`` that signs with a parsed ``cryptography`` key object."""
+    """A ``SimpleSigner`` for PAdES signatures (``SigSeedSubFilter.PADES``, no timestamp) that signs
+    with a parsed ``cryptography`` key object and keeps its signed attributes encoded."""
 
     def __init__(self, *, private_key, **kwargs):
         self._private_key = private_key
         super().__init__(**kwargs)
+        self.signed_attr_prov_spec = PadesSignedAttributes(self.signing_cert)
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)

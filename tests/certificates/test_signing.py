@@ -83,3 +83,39 @@ def test_an_incremental_update_after_signing_is_not_allowed(issued, tmp_path, ch
         path.write_bytes(tampered)
         text = pdftotext(path)
         assert FALSE_NAME in text and NAME in text  # what a reader would display
+
+
+def _signed_attributes(data: bytes) -> dict:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    signer_info = PdfFileReader(io.BytesIO(data)).embedded_signatures[0].signer_info
+    return {attribute["type"].native: attribute["values"].dump() for attribute in signer_info["signed_attrs"]}
+
+
+def test_the_signature_carries_the_attributes_pyhanko_itself_signs(issuer_key):
+    """The signer keeps ``signing-certificate-v2`` encoded (asn1crypto re-encodes a freshly built one at
+    every level, ≈ 30 ms a signature): the signed attributes are those pyHanko's own ``SimpleSigner``
+    gives the same PAdES signature — the same types, the same certificate reference."""
+    from pyhanko.sign import signers
+
+    from certificates.rendering import pdf_from_html
+    from certificates.signing import issuer_signer, pdf_sign
+
+    issuer = issuer_signer()
+    unsigned = pdf_from_html("<p>Certificate</p>")
+    stock = signers.SimpleSigner(
+        signing_cert=issuer.signer.signing_cert,
+        signing_key=issuer.signer.signing_key,
+        cert_registry=issuer.signer.cert_registry,
+    )
+    kept = issuer.signer
+    try:
+        object.__setattr__(issuer, "signer", stock)
+        by_pyhanko = _signed_attributes(pdf_sign(unsigned, issuer=issuer))
+    finally:
+        object.__setattr__(issuer, "signer", kept)
+    ours = _signed_attributes(pdf_sign(unsigned, issuer=issuer))
+
+    assert set(ours) == set(by_pyhanko) == {"content_type", "message_digest", "signing_certificate_v2"}
+    assert ours["signing_certificate_v2"] == by_pyhanko["signing_certificate_v2"]
+    assert ours["content_type"] == by_pyhanko["content_type"]
