@@ -26,6 +26,7 @@ from django.utils.html import strip_tags
 from joserfc import jws
 from wagtail.models import Page
 
+from lms.page_cache import content_cached
 from lms.public_urls import public_site_name, public_url
 
 from .credential_keys import credential_key_record, credential_signer, issuer_did, verification_method_id
@@ -49,32 +50,69 @@ def _identity_hash(email: str, salt: str) -> str:
 def _achievement(certificate: Certificate) -> dict:
     frozen = certificate.frozen
     page_id = frozen.get("course_id") or frozen.get("path_id")
-    page = Page.objects.filter(pk=page_id).specific().first() if page_id else None
+    page = _achievement_page(page_id)
     title = certificate.title
     # A stable id (a page's slug may change): a name-based UUID of the course or path.
     name = public_url(f"/achievements/{certificate.kind}/{page_id}")
     achievement_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
-    page_url = page.url if page is not None else None
     if certificate.kind == CertificateKind.COURSE:
         narrative = f"Hoàn thành mọi bài học (và bài kiểm tra, nếu có) của khoá học “{title}”."
     else:
         narrative = f"Hoàn thành mọi khoá học của lộ trình học “{title}”."
-    outcomes = learning_outcomes(getattr(page, "objectives", ""))
-    if outcomes:
-        narrative += "\n\nSau khoá học, người học làm được:\n" + "\n".join(f"- {item}" for item in outcomes)
+    if page["outcomes"]:
+        narrative += "\n\nSau khoá học, người học làm được:\n" + "\n".join(f"- {item}" for item in page["outcomes"])
+    criteria = {"narrative": narrative}
+    if page["url"]:
+        criteria = {"id": public_url(page["url"]), **criteria}
     achievement = {
         "id": achievement_id,
         "type": ["Achievement"],
         "achievementType": "Certificate",
         "name": title,
         "inLanguage": "vi",
-        "description": (getattr(page, "summary", "") or "").strip() or title,
-        "criteria": {"id": public_url(page_url), "narrative": narrative} if page_url else {"narrative": narrative},
+        "description": page["summary"] or title,
+        "criteria": criteria,
     }
-    alignment = _topic_alignment(page)
-    if alignment:
-        achievement["alignment"] = [alignment]
+    if page["topic"]:
+        # The course's topic as an OB 3.0 ``Alignment``: the catalogue filtered by that topic.
+        achievement["alignment"] = [
+            {
+                "type": ["Alignment"],
+                "targetName": page["topic_name"],
+                "targetCode": page["topic"],
+                "targetFramework": public_site_name(),
+                "targetUrl": public_url(f"{page['catalogue_url']}?topic={page['topic']}"),
+            }
+        ]
     return achievement
+
+
+def _achievement_page(page_id: int | None) -> dict:
+    """What an achievement takes from its course or path page as published (its URL, summary,
+    outcomes and topic), kept with the published content: every certificate of a course shares it,
+    and reading it costs a dozen queries (the page, its parent, the site). URLs are kept as the
+    site's paths, made public (``SITE_URL``) by the caller."""
+    if not page_id:
+        return _achievement_page_read(None)
+    return content_cached(f"achievement-page:{page_id}", lambda: _achievement_page_read(page_id))
+
+
+def _achievement_page_read(page_id: int | None) -> dict:
+    page = Page.objects.filter(pk=page_id).specific().first() if page_id else None
+    topic = getattr(page, "topic", "")
+    catalogue = page.get_parent() if topic else None
+    if catalogue is None or not catalogue.url:
+        topic = ""
+    with translation.override("vi"):
+        topic_name = str(page.get_topic_display()) if topic else ""
+    return {
+        "url": page.url if page is not None else None,
+        "summary": (getattr(page, "summary", "") or "").strip(),
+        "outcomes": learning_outcomes(getattr(page, "objectives", "")),
+        "topic": topic,
+        "topic_name": topic_name,
+        "catalogue_url": catalogue.url if topic else "",
+    }
 
 
 def learning_outcomes(rich_text: str) -> list[str]:
@@ -84,23 +122,6 @@ def learning_outcomes(rich_text: str) -> list[str]:
     items = re.findall(r"<li[^>]*>(.*?)</li>", text, flags=re.S | re.I) or ([text] if text.strip() else [])
     lines = (html.unescape(strip_tags(item)) for item in items)
     return [" ".join(line.split()) for line in lines if line.strip()]
-
-
-def _topic_alignment(page) -> dict | None:
-    """The course's topic as an OB 3.0 ``Alignment``: the catalogue filtered by that topic."""
-    topic = getattr(page, "topic", "")
-    parent = page.get_parent() if topic else None
-    if not topic or parent is None or not parent.url:
-        return None
-    with translation.override("vi"):
-        name = str(page.get_topic_display())
-    return {
-        "type": ["Alignment"],
-        "targetName": name,
-        "targetCode": topic,
-        "targetFramework": public_site_name(),
-        "targetUrl": public_url(f"{parent.url}?topic={topic}"),
-    }
 
 
 def credential_status_url(status_list: int) -> str:

@@ -310,7 +310,8 @@ def _orphan_pdf_delete(certificate_id: int, stored: str) -> None:
 def _certificate_mark_issued(certificate_id, stored, digest, template, key, issued_at) -> Certificate:
     storage = certificate_storage()
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
+        # The learner comes with it (the credential hashes their e-mail); only the certificate is locked.
+        locked = Certificate.objects.select_for_update(of=("self",)).select_related("user").get(pk=certificate_id)
         if locked.status != CertificateStatus.PENDING:
             transaction.on_commit(partial(storage.delete, stored))
             return locked

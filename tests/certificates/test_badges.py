@@ -232,3 +232,19 @@ def test_backfill_gives_older_certificates_their_credential_once(issued, client)
     call_command("credentials_backfill", stdout=out)
     assert out.getvalue().startswith("0 credential(s)")
     assert Credential.objects.filter(certificate=issued).count() == 1
+
+
+def test_a_published_change_to_the_course_shows_in_the_next_credential(issued, course):
+    """What the achievement takes from the course page is kept with the published content: a
+    publish retires it, so the next credential describes the course as it is now."""
+    assert claims_of(issued)["credentialSubject"]["achievement"]["description"] != "Tóm tắt mới sau khi biên tập."
+    course.summary = "Tóm tắt mới sau khi biên tập."
+    course.save_revision().publish()
+
+    learner = UserFactory(full_name="Lê Văn Hai", email="hai@example.vn")
+    enrollment = complete_course(learner, course)
+    certificate = certificate_issue(certificate_id=Certificate.objects.get(enrollment=enrollment).pk)
+
+    achievement = claims_of(certificate)["credentialSubject"]["achievement"]
+    assert achievement["description"] == "Tóm tắt mới sau khi biên tập."
+    assert achievement["criteria"]["id"] == SITE + course.url
