@@ -28,7 +28,7 @@ from lms.tabular import csv_rows, xlsx_sheet_write
 from lms.tabular.writing import CSV_DELIMITERS
 from lms.text import normalize_nfc, slugify_vi
 
-from .selectors import LearnerFilters, coordination_report, learners_filtered
+from .selectors import LearnerFilters, coordination_report, learners_filtered, status_labels
 
 EXPORT_HEADERS = [
     "Họ và tên",
@@ -158,6 +158,7 @@ def _chunks(learners):
 
 
 def _chunk_rows(rows, *, status: str = ""):
+    labels = status_labels()
     for row in rows:
         user, member_unit = row.membership.user, row.membership.unit
         base = [
@@ -179,7 +180,7 @@ def _chunk_rows(rows, *, status: str = ""):
                 enrollment.course_title,
                 enrollment.progress_pct,
                 enrollment.due_date,
-                enrollment.status_label,
+                labels[enrollment.status],
                 completed,
             ]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courses.models import AssignmentStatus
@@ -55,6 +56,27 @@ class Figures:
 STATUS_LABELS = dict(AssignmentStatus.choices)
 
 
+def _translated(choices, language: str | None) -> dict[str, str]:
+    """``choices`` as a dict of their labels in ``language`` (the active one; kept per language:
+    an export of a million rows translates each label once, not once a row)."""
+    key = (id(choices), language)
+    labels = _TRANSLATED.get(key)
+    if labels is None:
+        labels = _TRANSLATED[key] = {value: str(label) for value, label in choices}
+    return labels
+
+
+_TRANSLATED: dict[tuple[int, str | None], dict[str, str]] = {}
+_STATUS_CHOICES = tuple(AssignmentStatus.choices)
+_POSITION_CHOICES = tuple(Position.choices)
+_LEARNER_GROUP_CHOICES = tuple(LearnerGroup.choices)
+
+
+def status_labels() -> dict[str, str]:
+    """Each enrolment status's label in the active language."""
+    return _translated(_STATUS_CHOICES, get_language())
+
+
 @dataclass
 class EnrollmentFact:
     """The few enrolment fields a report needs (a light row, not a model instance)."""
@@ -69,7 +91,7 @@ class EnrollmentFact:
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
+        return status_labels()[self.status]
 
 
 @dataclass(frozen=True)
@@ -82,10 +104,11 @@ class PersonUser:
     phone: str = ""
 
     def get_position_display(self) -> str:
-        return str(dict(Position.choices).get(self.position, "")) if self.position else ""
+        return _translated(_POSITION_CHOICES, get_language()).get(self.position, "") if self.position else ""
 
     def get_learner_group_display(self) -> str:
-        return str(dict(LearnerGroup.choices).get(self.learner_group, "")) if self.learner_group else ""
+        labels = _translated(_LEARNER_GROUP_CHOICES, get_language())
+        return labels.get(self.learner_group, "") if self.learner_group else ""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _VALUE_TYPES = (bool, int, float, Decimal, date, time, timedelta)  # datetime is a date
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def safe_cell(value: Any) -> Any:
@@ -33,9 +34,12 @@ def safe_cell(value: Any) -> Any:
     Values (numbers, dates, booleans, ``None``) are returned as they are; anything else becomes
     ``str(value)`` (lazy translations included), neutralised if it starts with a trigger.
     """
-    if value is None or isinstance(value, _VALUE_TYPES):
+    if type(value) is str:  # the common case first: an export calls this for every cell
+        text = value
+    elif value is None or isinstance(value, _VALUE_TYPES):
         return value
-    text = str(value)
+    else:
+        text = str(value)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
@@ -74,6 +78,8 @@ def _local(value: Any) -> Any:
 
 
 def _csv_cell(value: Any) -> Any:
+    if type(value) in _PLAIN_TYPES:  # text, numbers and empty cells: no date to write
+        return safe_cell(value)
     value = _local(value)
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
