@@ -42,8 +42,11 @@ from bench.dataset import Size, database_for_scale
 BENCH = ROOT / "bench"
 ANONYMOUS = ["home", "catalogue", "course", "lesson"]
 LOGGED_IN = ["lesson, logged in", "course, logged in", "Học tập của tôi"]
-COUNTED = ["catalogue", "course", "lesson", "lesson, logged in", "course, logged in", "Học tập của tôi"]
-COUNTED += ["Chứng chỉ của tôi", "coordinator dashboard (province)"]
+TIMED = ["catalogue", "course", "lesson", "lesson, logged in", "course, logged in", "Học tập của tôi"]
+TIMED += ["Chứng chỉ của tôi", "coordinator dashboard (province)"]
+# The province dashboard's queries by path (figures counted live, or kept: ``bench/pages.py``).
+COUNTED = [name for name in TIMED if name != "coordinator dashboard (province)"]
+COUNTED += ["coordinator dashboard (province), counted live", "coordinator dashboard (province), figures kept"]
 
 # The issue's targets (issue 12, "Targets"), in its order.
 TARGETS = """
@@ -285,7 +288,7 @@ def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None)
                 _ok(high["queries"] == low["queries"] and high["queries"] <= 12),
             )
         )
-    for name in COUNTED:
+    for name in TIMED:
         low, high = first["pages"]["pages"][name], last["pages"]["pages"][name]
         growth = high["ms"] / low["ms"]
         verdict = _ok(growth <= 1.2) if len(scales) > 1 else "one scale only"
@@ -413,7 +416,10 @@ def write_rows(result: dict) -> list[Row]:
     s = f"{result['scale']:g} %"
     done, quiz = result["writes"]["mark_done"], result["writes"]["quiz_submit"]
     lesson = result["served"]["lesson, logged in"]["rps"]
-    transactions = {"mark-done POST": done["in_process"]["mark_done"], "lesson visit GET": done["in_process"]["visit"]}
+    transactions = {
+        "mark-done POST": done["in_process"]["mark_done"],
+        "lesson visit GET (recorded)": done["in_process"]["visit"],
+    }
     ratio = done["rps"] / lesson
     note = " (errors)" if done["non_2xx"] or done["errors"] else ""
     quiz_ok = quiz["answered"] == quiz["redirected_to_review"] == quiz["learners"]
@@ -500,11 +506,13 @@ render (cache off). "Time per page" is the median of in-process requests with th
 
 Writes (`bench/writes.py`, after the pages, on the same gunicorn): marking a lesson done is wrk
 POSTing the lesson page's form (session cookie and CSRF token) over many learners' lessons not yet
-done, against the logged-in lesson page's rate (whose every GET records a visit); its write
-transactions are counted in process (test client). The quiz submit: that many learners, each with an
-attempt answered right (set up through the quiz services) and its summary page fetched for the CSRF
-token and `sequence`, post the final submit at the same moment; latency per request, then the
-database must hold exactly that many attempts graded once. Both write to the dataset.
+done, against the logged-in lesson page's rate; its write transactions are counted in process (test
+client), with a recorded lesson visit beside it. wrk reloads the same lesson as the same learner, so
+after the first GET of each minute its visit is already recorded and writes nothing (last access is
+recorded at most once a minute per lesson, `LESSON_VISIT_RECORD_SECONDS`). The quiz submit: that
+many learners, each with an attempt answered right (set up through the quiz services) and its
+summary page fetched for the CSRF token and `sequence`, post the final submit at the same moment;
+latency per request, then the database must hold exactly that many attempts graded once. Both write to the dataset.
 
 {table(rows)}
 

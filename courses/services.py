@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -136,7 +137,6 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
-@transaction.atomic
 def lesson_visit(*, user, lesson: LessonPage, course: CoursePage, enrollment: Enrollment | None = None) -> bool:
     """Record that an enrolled learner opened a lesson ("continue" and time spent).
 
@@ -144,13 +144,36 @@ def lesson_visit(*, user, lesson: LessonPage, course: CoursePage, enrollment: En
     to the lesson then open (skipped when there is none), the visit is inserted or its time
     updated in one upsert, and the enrolment remembers the lesson. ``enrollment`` is the learner's
     current enrolment when the caller has just read it (the lesson page has); otherwise it is read.
-    Returns False for a visitor who is not enrolled (nothing is recorded).
+
+    Opening again the lesson the enrolment already remembers, within
+    ``LESSON_VISIT_RECORD_SECONDS`` of the action recorded last, writes nothing (as Moodle records a
+    learner's last access at most once a minute): the "continue" position is already this lesson,
+    and the time spent meanwhile is counted by the next recorded action, which adds the whole time
+    since the last one to this lesson. Returns False for a visitor who is not enrolled (nothing is
+    recorded), True otherwise.
     """
     if enrollment is None:
         enrollment = Enrollment.objects.filter(user=user, course=course).order_by("-cycle").first()
     if enrollment is None or enrollment.status == EnrollmentStatus.WITHDRAWN:
         return False
     now = timezone.now()
+    if _visit_recorded_recently(enrollment, lesson, now):
+        return True
+    _visit_record(enrollment, lesson, now)
+    return True
+
+
+def _visit_recorded_recently(enrollment: Enrollment, lesson: LessonPage, now) -> bool:
+    last = enrollment.last_activity_at
+    return (
+        enrollment.last_lesson_id == lesson.pk
+        and last is not None
+        and timedelta(0) <= now - last < timedelta(seconds=settings.LESSON_VISIT_RECORD_SECONDS)
+    )
+
+
+@transaction.atomic
+def _visit_record(enrollment: Enrollment, lesson: LessonPage, now) -> None:
     _commit_without_waiting_for_disk()
     _count_activity(enrollment, now)
     LessonProgress.objects.bulk_create(
@@ -160,7 +183,6 @@ def lesson_visit(*, user, lesson: LessonPage, course: CoursePage, enrollment: En
         update_fields=["last_viewed_at"],
     )
     Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
-    return True
 
 
 @transaction.atomic

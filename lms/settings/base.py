@@ -176,6 +176,9 @@ else:
         }
     }
 
+# A learner opening again the lesson they are on within this many seconds of their last recorded
+# action writes nothing (courses.services.lesson_visit): last access recorded at most once a minute.
+LESSON_VISIT_RECORD_SECONDS = env_int("LESSON_VISIT_RECORD_SECONDS", 60)
 # Whole public pages for anonymous visitors (lms.page_cache): kept this many seconds at most
 # (0 turns the cache off); a publish, unpublish, move or delete makes every stored page stale.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)

@@ -119,6 +119,32 @@ def test_time_spent_is_counted_between_actions_and_long_gaps_are_ignored(learner
     assert LessonProgress.objects.get(enrollment=enrollment, lesson=second).time_spent_seconds == 0
 
 
+def test_reopening_the_same_lesson_within_a_minute_writes_nothing_and_loses_no_time(
+    learner, monkeypatch, django_assert_num_queries
+):
+    """Last access is recorded at most once a minute per lesson (as Moodle does): a reload writes
+    nothing, and the time meanwhile is counted by the next recorded action."""
+    course = make_course()
+    enrollment_create(user=learner, course=course)
+    first, second = course_lessons(course)[:2]
+    start = timezone.now()
+    clock = {"now": start}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    lesson_visit(user=learner, lesson=first, course=course)
+    clock["now"] = start + timedelta(seconds=30)
+    enrollment = Enrollment.objects.get(user=learner)
+    with django_assert_num_queries(0):
+        assert lesson_visit(user=learner, lesson=first, course=course, enrollment=enrollment)
+    assert LessonProgress.objects.get(enrollment=enrollment, lesson=first).last_viewed_at == start
+    clock["now"] = start + timedelta(seconds=75)  # another lesson: recorded, with all 75 s on the first
+    lesson_visit(user=learner, lesson=second, course=course)
+    assert LessonProgress.objects.get(enrollment=enrollment, lesson=first).time_spent_seconds == 75
+    clock["now"] = start + timedelta(seconds=75 + 61)  # the same lesson a minute later: recorded
+    lesson_visit(user=learner, lesson=second, course=course)
+    progress = LessonProgress.objects.get(enrollment=enrollment, lesson=second)
+    assert progress.last_viewed_at == clock["now"] and progress.time_spent_seconds == 61
+
+
 def test_withdraw_keeps_progress_and_reenrolling_resumes(learner):
     course = make_course()
     enrollment_create(user=learner, course=course)
