@@ -20,7 +20,7 @@ import re
 import statistics
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -39,6 +39,14 @@ class Target:
     url: str
     who: str  # "anonymous", "learner" or "coordinator"
     served: bool = True  # loaded with wrk too (False: counted in process only)
+    settings: dict = field(default_factory=dict)  # measured with these settings (in process only)
+
+
+# The province dashboard counts its figures live, or serves them kept when counting was slow
+# (``coordination.figures_cache``): two paths with query counts of their own, each measured here
+# forced, so "constant in data size" compares a path with itself at every scale.
+FIGURES_COUNTED_LIVE = {"COORDINATION_FIGURES_SLOW_SECONDS": float("inf"), "COORDINATION_FIGURES_STALE_SECONDS": -1}
+FIGURES_KEPT = {"COORDINATION_FIGURES_SLOW_SECONDS": 0}
 
 
 def page_course():
@@ -70,6 +78,20 @@ def targets() -> list[Target]:
         Target("Học tập của tôi", "/learn/", "learner"),
         Target("Chứng chỉ của tôi", "/learn/certificates/", "learner", served=False),
         Target("coordinator dashboard (province)", "/coordinate/", "coordinator", served=False),
+        Target(
+            "coordinator dashboard (province), counted live",
+            "/coordinate/",
+            "coordinator",
+            served=False,
+            settings=FIGURES_COUNTED_LIVE,
+        ),
+        Target(
+            "coordinator dashboard (province), figures kept",
+            "/coordinate/",
+            "coordinator",
+            served=False,
+            settings=FIGURES_KEPT,
+        ),
     ]
 
 
@@ -114,7 +136,7 @@ def measure(target: Target, client, repeat: int) -> dict:
         queries.append(sql)
         return execute(sql, params, many, context)
 
-    with override_settings(PAGE_CACHE_SECONDS=0):
+    with override_settings(PAGE_CACHE_SECONDS=0, **target.settings):
         for _ in range(2):
             response = client.get(target.url)
             assert response.status_code == 200, (target.url, response.status_code)
@@ -189,7 +211,8 @@ def pages_measure(repeat: int) -> dict:
     clients = {who: client_for(user) for who, user in people.items()}
     results = {}
     for target in targets():
-        results[target.name] = asdict(target) | measure(target, clients[target.who], repeat)
+        described = {key: value for key, value in asdict(target).items() if key != "settings"}
+        results[target.name] = described | measure(target, clients[target.who], repeat)
     lesson = next(t for t in targets() if t.name == "lesson, logged in")
     return {
         "pages": results,

@@ -115,13 +115,13 @@ def main() -> int:
         counts.append(pages("--check-cache") if n == len(SIZES) - 1 else pages())
     small, large = counts
     failures = list(large.get("cache_failures", []))
-    print(f"{'page':<36} {SIZES[0]:>6} {SIZES[1]:>6}  learners → SQL queries")
+    print(f"{'page':<48} {SIZES[0]:>6} {SIZES[1]:>6}  learners → SQL queries")
     for name, page in small["pages"].items():
         grown = large["pages"][name]["queries"]
         flag = "" if grown <= page["queries"] else "  FAIL: grows with the data"
         if max(grown, page["queries"]) > QUERY_BUDGET:
             flag += f"  FAIL: over {QUERY_BUDGET}"
-        print(f"{name:<36} {page['queries']:>6} {grown:>6}{flag}")
+        print(f"{name:<48} {page['queries']:>6} {grown:>6}{flag}")
         if flag:
             failures.append(f"{name}: {page['queries']} → {grown} queries ({flag.strip()})")
     print(f"anonymous page cache: {'FAIL' if large.get('cache_failures') else 'a published edit shows at once'}")
