@@ -330,12 +330,18 @@ def dashboard_for(*, user) -> Dashboard:
         .order_by("-last_activity_at", "-started_at"),
         today=timezone.localdate(),
     )
+    # The course of each recent lesson by its title from the content cache: joining the course's
+    # page tables too made PostgreSQL plan for ≈ 4.5 ms (for ≈ 1 ms of execution).
     recent = list(
         LessonProgress.objects.filter(enrollment__user=user, last_viewed_at__isnull=False)
-        .select_related("lesson", "enrollment__course")
+        .select_related("lesson")
         .defer("lesson__body")
+        .annotate(course_pk=F("enrollment__course_id"))
         .order_by("-last_viewed_at")[:5]
     )
+    titles = course_titles() if recent else {}
+    for progress in recent:
+        progress.course_title = titles.get(progress.course_pk, "")
     open_ = [e for e in enrollments if e.completed_at is None]
     return Dashboard(
         in_progress=[e for e in open_ if e.assignment_id is None or enrollment_started(e)],
@@ -355,30 +361,37 @@ def _latest_by_course(enrollments) -> dict[int, Enrollment]:
 
 
 def _paths_of(*, user, enrollments: list[Enrollment]) -> list[PathView]:
-    """The live learning paths holding a course the learner took, with their progress: two queries."""
+    """The live learning paths holding a course the learner took, with their progress: the paths'
+    courses from the content cache, the learner's path completions in one query."""
     by_course = _latest_by_course(enrollments)
     if not by_course:
         return []
-    links = list(
-        LearningPathCourse.objects.filter(
-            path__live=True,
-            path_id__in=LearningPathCourse.objects.filter(course_id__in=list(by_course)).values("path_id"),
-        )
-        .select_related("path", "course")
-        .order_by("path__path", "sort_order")
-    )
+    all_links = _live_path_links()
+    taken_paths = {link.path_id for link in all_links if link.course_id in by_course}
+    links = [link for link in all_links if link.path_id in taken_paths]
     if not links:
         return []
     completed = dict(
-        PathCompletion.objects.filter(user=user, path_id__in={link.path_id for link in links}).values_list(
-            "path_id", "completed_at"
-        )
+        PathCompletion.objects.filter(user=user, path_id__in=taken_paths).values_list("path_id", "completed_at")
     )
     views: dict[int, PathView] = {}
     for link in links:
         view = views.setdefault(link.path_id, PathView(link.path, [], completed.get(link.path_id)))
         view.courses.append((link.course, by_course.get(link.course_id)))
     return list(views.values())
+
+
+def _live_path_links() -> list[LearningPathCourse]:
+    """Every live learning path's courses, with the path and course pages, in tree and path order
+    (published content: kept until it changes)."""
+    return content_cached(
+        "live-path-links",
+        lambda: list(
+            LearningPathCourse.objects.filter(path__live=True)
+            .select_related("path", "course")
+            .order_by("path__path", "sort_order")
+        ),
+    )
 
 
 # --- after a completion, and the home page ------------------------------------------

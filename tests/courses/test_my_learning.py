@@ -90,3 +90,20 @@ def test_path_page_for_a_visitor_offers_the_first_course(client):
     page = client.get(path.url).content.decode()
     assert "Bắt đầu với khoá đầu tiên" in page and first.url in page
     assert f"/accounts/login/?next={path.url}" in page
+
+
+def test_a_course_added_to_a_path_shows_at_once_on_my_learning(client, learner):
+    """The paths' courses are kept with the published content: a path course saved later (here in
+    code, outside a publish) shows on the next request."""
+    index = make_catalogue()
+    first = make_course("Bước một", modules=1, lessons_per_module=1, index=index)
+    second = make_course("Bước hai", modules=1, lessons_per_module=1, index=index)
+    path = index.add_child(instance=LearningPathPage(title="Lộ trình mới", slug="lo-trinh-moi"))
+    enrollment_create(user=learner, course=first)
+    client.force_login(learner)
+    for _ in range(2):  # the first request also creates the site's settings (a content change)
+        assert "Lộ trình mới" not in section(client.get("/learn/").content.decode(), "paths-heading")
+    LearningPathCourse.objects.create(path=path, course=first, sort_order=0)
+    LearningPathCourse.objects.create(path=path, course=second, sort_order=1)
+    paths = section(client.get("/learn/").content.decode(), "paths-heading")
+    assert "Lộ trình mới" in paths and "0/2 khoá học đã hoàn thành" in paths
