@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 from django.utils import timezone
+from wagtail.models import Page
 
 from lms.page_cache import content_cached
 
@@ -101,6 +102,24 @@ def course_outline_cached(course: CoursePage) -> Outline:
     """``course_outline`` for pages shown to learners: no query until content changes (writes that
     decide completion read ``course_outline`` itself)."""
     return content_cached(f"course-outline:{course.pk}", lambda: course_outline(course))
+
+
+@dataclass
+class CoursePageFacts:
+    """What a course page shows around the learner's part that is content: the breadcrumb's parent
+    and the prerequisite courses."""
+
+    parent: Page | None
+    prerequisites: list[CoursePage]
+
+
+def course_page_facts(course: CoursePage) -> CoursePageFacts:
+    return CoursePageFacts(parent=course.get_parent(), prerequisites=list(course.prerequisites.all()))
+
+
+def course_page_facts_cached(course: CoursePage) -> CoursePageFacts:
+    """``course_page_facts`` of a published course: no query until content changes."""
+    return content_cached(f"course-page-facts:{course.pk}", lambda: course_page_facts(course))
 
 
 def lesson_is_locked(*, outline: Outline, completed_ids: set[int], lesson: LessonPage) -> bool:

@@ -169,10 +169,17 @@ class CoursePage(FoldedSearchMixin, CachedViewRestrictionsMixin, Page):
         return f"{self.title} {self.summary}"
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import course_learner_view  # noqa: PLC0415 — selectors and views import this module
+        from ..selectors import (  # noqa: PLC0415 — selectors and views import this module
+            course_learner_view,
+            course_page_facts,
+            course_page_facts_cached,
+        )
 
         context = super().get_context(request, *args, **kwargs)
         context["view"] = course_learner_view(course=self, user=request.user)
+        # an editor's preview shows the draft's own prerequisites, never the published ones kept
+        preview = getattr(request, "is_preview", False)
+        context["facts"] = course_page_facts(self) if preview else course_page_facts_cached(self)
         return context
 
 

@@ -72,3 +72,21 @@ def test_a_new_module_previews_before_it_is_saved(client, editor):
     body = client.get(path).content.decode()
     assert "Chương mới" in body and "Ký số từ xa" in body
     assert "Chương này chưa có bài học nào được xuất bản." in body
+
+
+def test_a_course_shows_published_prerequisites_at_once_and_a_draft_its_own_in_preview(client, editor):
+    """The breadcrumb and prerequisites are kept with the published content; a publish shows at
+    once, and an editor's preview shows the draft's prerequisites, never the kept ones."""
+    basics = make_course("Tin học văn phòng cơ bản", modules=1, lessons_per_module=1)
+    advanced = make_course("Chữ ký số nâng cao", modules=1, lessons_per_module=1)
+    security = make_course("An toàn thông tin cho cán bộ", modules=1, lessons_per_module=1)
+    for _ in range(2):
+        assert "Cần hoàn thành trước" not in client.get(advanced.url).content.decode()
+    advanced.prerequisites.add(basics)
+    advanced.save_revision().publish()
+    page = client.get(advanced.url).content.decode()
+    assert "Cần hoàn thành trước" in page and "Tin học văn phòng cơ bản" in page
+    assert 'class="breadcrumbs"' in page
+    body = preview(client, advanced, prerequisites=str(security.pk))
+    needed = body.split("Cần hoàn thành trước", 1)[1].split("</p>", 1)[0]
+    assert "An toàn thông tin cho cán bộ" in needed and "Tin học văn phòng cơ bản" not in needed
