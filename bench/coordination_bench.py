@@ -2,8 +2,9 @@
 
 Generates (once) N learners in M units with K enrolments each, then prints the
 time and the number of SQL queries of the dashboard (administrator and one
-agency's coordinator), and the time and peak Python memory of the CSV and XLSX
-exports. Run against a database of its own:
+agency's coordinator), and the time and the growth of the process's peak RSS
+of the CSV, XLSX and PDF exports (``--python-memory`` adds one more run of each under
+tracemalloc, which slows Python several times: not part of ``make bench``). Run against a database of its own:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hocso_bench \
         .venv/bin/python bench/coordination_bench.py --learners 100000 --units 5000 --per-learner 10
@@ -122,10 +123,10 @@ def generate(learners: int, units: int, per_learner: int) -> None:
         cursor.execute("VACUUM ANALYZE")  # statistics, as a database in use has them (the planner needs them)
 
 
-def measure(label: str, func, repeat: int = 1) -> dict:
+def measure(label: str, func, repeat: int = 1, python_memory: bool = False) -> dict:
     """Time (median of ``repeat`` calls) and query count of one call, the growth of the process's
-    peak RSS during the first call, then peak Python memory of one more call (tracemalloc slows
-    Python down, so it is kept out of the timed runs)."""
+    peak RSS during the first call; with ``python_memory``, peak Python memory of one more call
+    (tracemalloc slows Python down several times, so it is kept out of the timed runs)."""
     executed = []
 
     def count(execute, sql, params, many, context):
@@ -146,19 +147,22 @@ def measure(label: str, func, repeat: int = 1) -> dict:
         if n == 0:
             rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before  # KiB on Linux
     elapsed = statistics.median(times)
-    tracemalloc.start()
-    func()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = None
+    if python_memory:
+        tracemalloc.start()
+        func()
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    python_peak = f"{peak / 1e6:8.1f} MB peak" if peak is not None else ""
     print(
-        f"{label:<42} {elapsed * 1000:9.0f} ms {len(executed):6d} queries {peak / 1e6:8.1f} MB peak"
+        f"{label:<42} {elapsed * 1000:9.0f} ms {len(executed):6d} queries {python_peak}"
         f" {rss_growth / 1024:8.1f} MB RSS growth"
     )
     return {
         "seconds": elapsed,
         "first_seconds": times[0],
         "queries": len(executed),
-        "peak_mb": peak / 1e6,
+        "peak_mb": peak / 1e6 if peak is not None else None,
         "rss_growth_mb": rss_growth / 1024,
         "result": result if isinstance(result, dict) else None,
     }
@@ -185,6 +189,9 @@ def main() -> None:
     parser.add_argument("--per-learner", type=int, default=10)
     parser.add_argument("--coordinator-unit", default="99.A000", help="code of the agency coordinator's unit")
     parser.add_argument("--repeat", type=int, default=1, help="dashboard requests timed (the median is printed)")
+    parser.add_argument(
+        "--python-memory", action="store_true", help="also the peak Python memory of each call (tracemalloc, slow)"
+    )
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line (bench/run.py)")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "run the benchmark on PostgreSQL (DATABASE_URL)"
@@ -212,10 +219,13 @@ def main() -> None:
             f"dashboard ({name})",
             lambda client=client: client.get("/coordinate/", HTTP_HOST="localhost"),
             repeat=args.repeat,
+            python_memory=args.python_memory,
         )
         for kind, label in (("learners_csv", "CSV"), ("learners_xlsx", "XLSX"), ("report_pdf", "report PDF")):
             figures[f"{label} export job ({name})"] = measure(
-                f"{label} export job ({name})", lambda client=client, kind=kind: _export(client, kind)
+                f"{label} export job ({name})",
+                lambda client=client, kind=kind: _export(client, kind),
+                python_memory=args.python_memory,
             )
     if args.json:
         print("JSON " + json.dumps(figures))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
@@ -327,9 +328,14 @@ def _grade(quiz: QuizPage, scores: list) -> Decimal | None:
 
 def quiz_lesson_rule(*, lesson, enrollment) -> str | None:
     """Registered lesson rule: a quiz lesson completes only when the quiz is passed."""
-    quiz = QuizPage.objects.filter(pk=lesson.pk).first()
-    if quiz is None:
-        return None
+    if isinstance(lesson, QuizPage):
+        quiz = lesson
+    elif lesson.content_type_id != ContentType.objects.get_for_model(QuizPage).pk:
+        return None  # a reading lesson (the content type is cached: no query)
+    else:
+        quiz = QuizPage.objects.filter(pk=lesson.pk).first()
+        if quiz is None:
+            return None
     grade = quiz_grade_for_user(quiz=quiz, user=enrollment.user, cycle=enrollment.cycle)
     if grade is None or grade < quiz.pass_mark_pct:
         return _("Bạn cần đạt bài kiểm tra (từ %(mark)s%%) để hoàn thành bài này.") % {"mark": quiz.pass_mark_pct}

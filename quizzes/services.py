@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.services import LearningError, lesson_complete
+from lms.accounts.models import User
 from lms.audit.services import audit_changes, audit_record
 from lms.text import normalize_nfc
 
@@ -225,6 +226,8 @@ def _locked_attempt(attempt_id: int, user) -> Attempt:
     attempt = Attempt.objects.select_for_update().select_related("quiz").filter(pk=attempt_id, user=user).first()
     if attempt is None:
         raise QuizError(_("Không tìm thấy lượt làm bài."))
+    if isinstance(user, User):
+        attempt.user = user  # the same person (filtered on): completing the lesson need not load them again
     return attempt
 
 
@@ -478,9 +481,8 @@ def attempt_flag(*, attempt_id: int, user, slot: int, flagged: bool) -> None:
 
 def _complete_lesson(attempt: Attempt) -> bool:
     """Complete the quiz lesson; True if that completed the course."""
-    try:
-        with transaction.atomic():
-            return lesson_complete(user=attempt.user, lesson=attempt.quiz).course_newly_completed
+    try:  # lesson_complete is atomic: a refusal rolls back to its savepoint
+        return lesson_complete(user=attempt.user, lesson=attempt.quiz).course_newly_completed
     except LearningError:
         return False  # not enrolled (an editor trying the quiz): nothing to complete
 
