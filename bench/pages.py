@@ -1,11 +1,12 @@
 """The measured pages of one bench database, measured in process with Django's test client.
 
 For each page: the SQL queries of one request (counted at the cursor, after two warm-up
-requests; anonymous pages rendered with the page cache off, so the count is the render's) and the
-median time of ``--repeat`` requests in this process. Also: a session cookie of the bench learner
-(what wrk sends for the logged-in pages), the lesson page's first-load weight, and — ``--check-cache``
-— the anonymous page cache's invalidation (a published edit shows at once on the course page and
-in the catalogue).
+requests; pages rendered with the anonymous and the signed-in page caches off, so the count is the
+render's) and the median time of ``--repeat`` requests in this process. Also: the cookies of the
+bench learner's browser, session and CSRF (what wrk sends for the logged-in pages), the lesson
+page's first-load weight, and — ``--check-cache`` — the page caches' invalidation (a published edit
+shows at once on the course page and in the catalogue; a lesson marked done shows at once on the
+learner's own copy of their course page).
 
     .venv/bin/python bench/pages.py --database hocso_bench_1 [--json] [--check-cache]
 """
@@ -126,6 +127,18 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
+def browser_cookies(user) -> str:
+    """The cookies a learner's browser holds once a page is open: the session and the CSRF cookie
+    (every signed-in page's forms — the account menu's "Đăng xuất" — set it), as a Cookie header."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    client = client_for(user)
+    client.get(reverse("my_learning"))
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in names)
+
+
 def measure(target: Target, client, repeat: int) -> dict:
     from django.db import connection
     from django.test.utils import override_settings
@@ -136,7 +149,7 @@ def measure(target: Target, client, repeat: int) -> dict:
         queries.append(sql)
         return execute(sql, params, many, context)
 
-    with override_settings(PAGE_CACHE_SECONDS=0, **target.settings):
+    with override_settings(PAGE_CACHE_SECONDS=0, SIGNED_IN_PAGE_CACHE_SECONDS=0, **target.settings):
         for _ in range(2):
             response = client.get(target.url)
             assert response.status_code == 200, (target.url, response.status_code)
@@ -206,17 +219,53 @@ def cache_invalidation_check() -> list[str]:
     return failures
 
 
-def pages_measure(repeat: int) -> dict:
+def signed_in_cache_check() -> list[str]:
+    """A learner's own copy of their course page is served on a reload, and marking a lesson done
+    (the service, as the lesson page's button) shows on it at once. Returns the failures; the lesson
+    marked done is one the bench learner had not done (it stays done: the dataset is the bench's)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from courses.models import LessonPage
+    from courses.selectors import course_learner_view
+
+    learner = people_ensure()["learner"]
+    client = client_for(learner)
+    course = page_course()
+    client.get(reverse("my_learning"))  # the CSRF cookie a browser holds after its first page
+    client.get(course.url)
+    failures = []
+    if client.get(course.url).get("X-Page-Cache") != "hit":
+        failures.append(f"{course.url}: a signed-in learner's reload not served from their copy")
+    reading = ContentType.objects.get_for_model(LessonPage).pk  # not a quiz: its button marks it done
+    view = course_learner_view(course=course, user=learner)
+    todo = [
+        lesson
+        for lesson in view.outline.lessons
+        if lesson.pk not in view.completed_ids and not view.locked(lesson) and lesson.content_type_id == reading
+    ]
+    if todo:
+        before = client.get(course.url).content.decode().count("is-done")
+        client.post(reverse("lesson_mark_done", args=[todo[0].pk]))
+        after = client.get(course.url)
+        if after.get("X-Page-Cache") == "hit" or after.content.decode().count("is-done") != before + 1:
+            failures.append(f"{course.url}: a lesson marked done does not show at once on the learner's course page")
+    return failures
+
+
+def pages_measure(repeat: int, times_only: bool = False) -> dict:
     people = people_ensure()
     clients = {who: client_for(user) for who, user in people.items()}
     results = {}
     for target in targets():
         described = {key: value for key, value in asdict(target).items() if key != "settings"}
         results[target.name] = described | measure(target, clients[target.who], repeat)
+    if times_only:
+        return {"pages": results}
     lesson = next(t for t in targets() if t.name == "lesson, logged in")
     return {
         "pages": results,
-        "cookie": session_cookie(people["learner"]),
+        "cookie": browser_cookies(people["learner"]),
         "weight": page_weight(lesson.url, client_for(people["learner"])),
     }
 
@@ -227,17 +276,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check-cache", action="store_true")
+    parser.add_argument("--times-only", action="store_true", help="no session cookie, no page weight")
     args = parser.parse_args()
     django_setup(args.database)
-    result = pages_measure(args.repeat)
+    result = pages_measure(args.repeat, times_only=args.times_only)
     if args.check_cache:
-        result["cache_failures"] = cache_invalidation_check()
+        result["cache_failures"] = cache_invalidation_check() + signed_in_cache_check()
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return
     for name, page in result["pages"].items():
         print(f"{name:<36} {page['url']:<60} {page['queries']:4d} queries {page['ms']:8.1f} ms")
-    print(f"lesson page weight: {result['weight']}")
+    if "weight" in result:
+        print(f"lesson page weight: {result['weight']}")
     for failure in result.get("cache_failures", []):
         print(f"FAIL: {failure}")
 

@@ -9,7 +9,10 @@ the writes on the same server (``bench/writes.py``: marking lessons done under w
 logged-in lesson rate, 50 learners submitting their quiz at once: p95 and none lost). Then the
 certificate pipeline (``bench/worker_bench.py``: latency, 2-worker throughput and backlog against the
 bare xhtml2pdf render + bare pyHanko signature limit) and the coordinator dashboard and exports on
-the largest dataset (``bench/coordination_bench.py``).
+the largest dataset (``bench/coordination_bench.py``). "Time per page" is measured once every
+dataset is there and idle: ``bench/pages.py`` on the smallest and the largest dataset in turn
+(``--timing-rounds`` rounds, alternating which goes first), so the machine's drift over the run
+falls on both sides of the ratio alike.
 
     .venv/bin/python bench/run.py [--scales 1,10,100] [--duration 10] [--backlog 2000]
         [--skip-writes] [--skip-worker] [--skip-coordination]
@@ -25,6 +28,7 @@ import re
 import shlex
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -237,6 +241,25 @@ def writes_run(database: str, port: int, args) -> dict:
     return writes
 
 
+def page_times_interleaved(databases: list[str], rounds: int, repeat: int) -> dict[str, dict[str, float]]:
+    """Time per page on each database, ``rounds`` times in turn (the order alternating each round):
+    the median over the rounds of ``bench/pages.py``'s median, per page and database."""
+    samples: dict[str, dict[str, list[float]]] = {database: {} for database in databases}
+    for n in range(rounds):
+        for database in databases if n % 2 == 0 else list(reversed(databases)):
+            pages = run_json(
+                [PYTHON, str(BENCH / "pages.py"), "--database", database, "--json", "--times-only"]
+                + ["--repeat", str(repeat)]
+            )
+            for name, page in pages["pages"].items():
+                samples[database].setdefault(name, []).append(page["ms"])
+        log(f"  timing round {n + 1}/{rounds} done")
+    return {
+        database: {name: statistics.median(values) for name, values in pages.items()}
+        for database, pages in samples.items()
+    }
+
+
 # --- The table ------------------------------------------------------------------------------------
 
 
@@ -290,6 +313,8 @@ def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None)
         )
     for name in TIMED:
         low, high = first["pages"]["pages"][name], last["pages"]["pages"][name]
+        if "times" in first and "times" in last:  # measured in turn once both datasets were idle
+            low, high = {"ms": first["times"][name]}, {"ms": last["times"][name]}
         growth = high["ms"] / low["ms"]
         verdict = _ok(growth <= 1.2) if len(scales) > 1 else "one scale only"
         rows.append(
@@ -502,7 +527,12 @@ Baselines are measured in the same run on the same gunicorn: the bare Django hel
 Wagtail page (`bench/urls.py`, bench-only routes), the bare xhtml2pdf render and bare pyHanko
 signature of the same certificate (`bench/worker_bench.py`). Anonymous pages are served by the
 anonymous page cache after the first request; their query counts and in-process times are of the
-render (cache off). "Time per page" is the median of in-process requests with the test client.
+render (cache off). Signed-in learners' lesson, course and "Học tập của tôi" pages are served from
+the learner's own copy (`lms.signed_in_page_cache`) while nothing they show changes — wrk reloads
+them as the same learner — and their query counts and in-process times are of the render (cache
+off) too. "Time per page" is the median of in-process requests with the test client,
+measured after every dataset is generated and served: {args.timing_rounds} rounds of {args.timing_repeat}
+requests per page on the smallest and the largest dataset in turn, the median of the rounds.
 
 Writes (`bench/writes.py`, after the pages, on the same gunicorn): marking a lesson done is wrk
 POSTing the lesson page's form (session cookie and CSRF token) over many learners' lessons not yet
@@ -533,6 +563,8 @@ def main() -> None:
     parser.add_argument("--backlog", type=int, default=int(os.environ.get("BENCH_BACKLOG", 2000)))
     parser.add_argument("--latency", type=int, default=20)
     parser.add_argument("--dashboard-repeat", type=int, default=5)
+    parser.add_argument("--timing-rounds", type=int, default=3, help="time per page: rounds on each end scale")
+    parser.add_argument("--timing-repeat", type=int, default=15, help="time per page: requests per page and round")
     parser.add_argument("--skip-worker", action="store_true")
     parser.add_argument("--skip-coordination", action="store_true")
     parser.add_argument("--skip-writes", action="store_true", help="no mark-done load, no quiz submit")
@@ -545,6 +577,12 @@ def main() -> None:
     log("collecting static files")
     static_collect()
     results = [scale_run(scale, args) for scale in scales]
+    if len(results) > 1 and args.timing_rounds:
+        ends = [results[0], results[-1]]
+        log(f"time per page: {args.timing_rounds} rounds on {ends[0]['database']} and {ends[1]['database']} in turn")
+        times = page_times_interleaved([r["database"] for r in ends], args.timing_rounds, args.timing_repeat)
+        for result in ends:
+            result["times"] = times[result["database"]]
     worker = coordination = None
     if not args.skip_worker:
         log(f"certificates: worker_bench.py --backlog {args.backlog}")

@@ -26,3 +26,8 @@ class CertificatesConfig(AppConfig):
         register_sweep("certificates.notify", services.certificates_notify_sweep)
         register_health_probe("oldest_pending_certificate", selectors.oldest_pending_certificate_check)
         register_private_images(certificate_stamp_image_ids)
+        from lms.signed_in_page_cache import learner_pages_invalidate_on  # noqa: PLC0415 — in ready()
+
+        from .models import Certificate  # noqa: PLC0415 — in ready()
+
+        learner_pages_invalidate_on(Certificate)  # issued, revoked: shown on the learner's pages

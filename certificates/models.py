@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from lms.signed_in_page_cache import LearnerStateQuerySet
+
 from .codes import code_display
 from .storage import certificate_storage
 
@@ -219,6 +221,8 @@ class Certificate(models.Model):
     superseded_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
     )
+
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
 
     class Meta:
         verbose_name = _("chứng chỉ")

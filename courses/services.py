@@ -121,9 +121,9 @@ def _count_activity(enrollment: Enrollment, now) -> None:
     if enrollment.last_lesson_id and enrollment.last_activity_at:
         seconds = int((now - enrollment.last_activity_at).total_seconds())
         if 0 < seconds <= ACTIVITY_GAP.total_seconds():
-            LessonProgress.objects.filter(enrollment=enrollment, lesson_id=enrollment.last_lesson_id).update(
-                time_spent_seconds=F("time_spent_seconds") + seconds
-            )
+            LessonProgress.objects.of_learner(enrollment.user_id).filter(
+                enrollment=enrollment, lesson_id=enrollment.last_lesson_id
+            ).update(time_spent_seconds=F("time_spent_seconds") + seconds)
 
 
 def _commit_without_waiting_for_disk() -> None:
@@ -163,6 +163,16 @@ def lesson_visit(*, user, lesson: LessonPage, course: CoursePage, enrollment: En
     return True
 
 
+def lesson_visit_due(enrollment: Enrollment | None, lesson: LessonPage):
+    """When opening ``lesson`` again must record a visit (``lesson_visit`` skips it until then);
+    None when nothing is recorded for this reader (not enrolled)."""
+    if enrollment is None or enrollment.status == EnrollmentStatus.WITHDRAWN:
+        return None
+    if enrollment.last_lesson_id != lesson.pk or enrollment.last_activity_at is None:
+        return timezone.now()
+    return enrollment.last_activity_at + timedelta(seconds=settings.LESSON_VISIT_RECORD_SECONDS)
+
+
 def _visit_recorded_recently(enrollment: Enrollment, lesson: LessonPage, now) -> bool:
     last = enrollment.last_activity_at
     return (
@@ -176,13 +186,16 @@ def _visit_recorded_recently(enrollment: Enrollment, lesson: LessonPage, now) ->
 def _visit_record(enrollment: Enrollment, lesson: LessonPage, now) -> None:
     _commit_without_waiting_for_disk()
     _count_activity(enrollment, now)
-    LessonProgress.objects.bulk_create(
+    LessonProgress.objects.of_learner(enrollment.user_id).bulk_create(
         [LessonProgress(enrollment=enrollment, lesson=lesson, first_viewed_at=now, last_viewed_at=now)],
         update_conflicts=True,
         unique_fields=["enrollment", "lesson"],
         update_fields=["last_viewed_at"],
     )
-    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
+    Enrollment.objects.of_learner(enrollment.user_id).filter(pk=enrollment.pk).update(
+        last_lesson=lesson, last_activity_at=now
+    )
+    enrollment.last_lesson, enrollment.last_activity_at = lesson, now  # the page rendered next shows it
 
 
 @transaction.atomic
@@ -213,11 +226,14 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
             raise LearningError(refusal)
     now = timezone.now()
     _count_activity(enrollment, now)
-    progress, _created = LessonProgress.objects.get_or_create(
-        enrollment=enrollment, lesson=lesson, defaults={"first_viewed_at": now, "last_viewed_at": now}
+    progress, created = LessonProgress.objects.get_or_create(
+        enrollment=enrollment,
+        lesson=lesson,
+        defaults={"first_viewed_at": now, "last_viewed_at": now, "completed_at": now},
     )
-    progress.completed_at = now
-    progress.save(update_fields=["completed_at"])
+    if not created:
+        progress.completed_at = now
+        progress.save(update_fields=["completed_at"])
     completed_ids.add(lesson.pk)
     enrollment.last_lesson = lesson
     enrollment.last_activity_at = now

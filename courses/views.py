@@ -10,11 +10,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.accounts.selectors import account_roles
+from lms.signed_in_page_cache import signed_in_page_cacheable
 
 from .models import CourseIndexPage, CoursePage, LessonPage
 from .search import search_learning_content
 from .selectors import course_for_lesson_cached, course_learner_view, dashboard_for, learning_next_for
-from .services import LearningError, enrollment_create, enrollment_withdraw, lesson_complete, lesson_visit
+from .services import (
+    LearningError,
+    enrollment_create,
+    enrollment_withdraw,
+    lesson_complete,
+    lesson_visit,
+    lesson_visit_due,
+)
 
 
 def lesson_serve(request, lesson: LessonPage, default_serve):
@@ -36,6 +44,8 @@ def lesson_serve(request, lesson: LessonPage, default_serve):
         )
     if view.is_enrolled:
         lesson_visit(user=request.user, lesson=lesson, course=course, enrollment=view.enrollment)
+    if request.user.is_authenticated and type(lesson) is LessonPage:  # a quiz's page shows its attempts, timed
+        signed_in_page_cacheable(request, until=lesson_visit_due(view.enrollment, lesson))
     context = lesson.get_context(request, course=course, view=view)
     return TemplateResponse(request, lesson.get_template(request), context)
 
@@ -107,6 +117,7 @@ def my_learning(request):
         "catalogue": CourseIndexPage.objects.live().first(),
         "today": timezone.localdate(),
     }
+    signed_in_page_cacheable(request)
     return render(request, "courses/my_learning.html", context)
 
 

@@ -63,6 +63,8 @@ _missed_bumps: set[str] = set()
 # opens the scope); values of the current generation are also kept in this process, pickled, so a
 # warm request asks the shared cache one question per generation instead of one per value.
 _request_generations: contextvars.ContextVar[dict | None] = contextvars.ContextVar("generations", default=None)
+# The value each generation took at this request's own latest bump (``lms.signed_in_page_cache``).
+_request_bumped: contextvars.ContextVar[dict | None] = contextvars.ContextVar("bumped", default=None)
 _local: dict[str, tuple[int, bytes]] = {}
 _local_bytes = 0
 _local_lock = threading.Lock()
@@ -77,12 +79,16 @@ def generation_bump(generation_key: str = GENERATION_KEY) -> None:
     try:
         cache = _cache()
         try:
-            cache.incr(generation_key)
+            value = cache.incr(generation_key)
         except ValueError:  # no generation yet (or the cache is bypassed: checked below)
-            cache.set(generation_key, _generation_new(), timeout=None)
+            value = _generation_new()
+            cache.set(generation_key, value, timeout=None)
         if cache_degraded(cache):
             raise CacheUnavailable("the shared cache is bypassed")
         _missed_bumps.discard(generation_key)
+        bumped = _request_bumped.get()
+        if bumped is not None:
+            bumped[generation_key] = value
     except Exception as exc:
         _missed_bumps.add(generation_key)
         logger.info("Cache invalidation of %s failed (%s); retried once the cache answers", generation_key, exc)
@@ -90,7 +96,10 @@ def generation_bump(generation_key: str = GENERATION_KEY) -> None:
 
 def _missed_bumps_retry() -> None:
     for generation_key in list(_missed_bumps):
-        if cache_degraded(_cache()):
+        try:
+            if cache_degraded(_cache()):
+                return
+        except Exception:  # still down (a backend raising rather than bypassing): the next request retries
             return
         generation_bump(generation_key)
 
@@ -148,10 +157,17 @@ class ContentCacheScopeMiddleware:
         if _missed_bumps:
             _missed_bumps_retry()
         token = _request_generations.set({})
+        bumped_token = _request_bumped.set({})
         try:
             return self.get_response(request)
         finally:
             _request_generations.reset(token)
+            _request_bumped.reset(bumped_token)
+
+
+def request_bumps() -> dict:
+    """The generations this request bumped, each with the value its latest bump produced."""
+    return dict(_request_bumped.get() or {})
 
 
 def page_cache_invalidate(**_kwargs) -> None:

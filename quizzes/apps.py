@@ -23,3 +23,9 @@ class QuizzesConfig(AppConfig):
         jobs.register()
         editor_permissions_register("quizzes", EDITOR_PERMISSIONS)
         personal_data.register()
+        from lms.signed_in_page_cache import learner_pages_invalidate_on  # noqa: PLC0415 — in ready()
+
+        from .models import Attempt, QuizOverride  # noqa: PLC0415 — in ready()
+
+        learner_pages_invalidate_on(Attempt)  # a learner's grade shows on their course page
+        learner_pages_invalidate_on(QuizOverride)

@@ -336,7 +336,7 @@ def quiz_lesson_rule(*, lesson, enrollment) -> str | None:
         quiz = QuizPage.objects.filter(pk=lesson.pk).first()
         if quiz is None:
             return None
-    grade = quiz_grade_for_user(quiz=quiz, user=enrollment.user, cycle=enrollment.cycle)
+    grade = quiz_grade_for_user(quiz=quiz, user=enrollment.user_id, cycle=enrollment.cycle)
     if grade is None or grade < quiz.pass_mark_pct:
         return _("Bạn cần đạt bài kiểm tra (từ %(mark)s%%) để hoàn thành bài này.") % {"mark": quiz.pass_mark_pct}
     return None

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.signed_in_page_cache import LearnerStateQuerySet
+
 
 class Assignment(models.Model):
     title = models.CharField(_("tên đợt giao"), max_length=255)
@@ -35,6 +37,8 @@ class Assignment(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
 
     class Meta:
         verbose_name = _("đợt giao khoá học")
@@ -68,6 +72,8 @@ class AssignmentException(models.Model):
     reason = models.TextField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
 
     class Meta:
         constraints = [

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lms.signed_in_page_cache import LearnerStateQuerySet
+
 
 class EnrollmentStatus(models.TextChoices):
     ACTIVE = "active", _("Đang học")
@@ -48,6 +50,8 @@ class Enrollment(models.Model):
         "courses.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
     )
 
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
+
     class Meta:
         verbose_name = _("ghi danh")
         verbose_name_plural = _("ghi danh")
@@ -79,6 +83,8 @@ class LessonProgress(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     time_spent_seconds = models.PositiveIntegerField(default=0)
 
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
+
     class Meta:
         verbose_name = _("tiến độ bài học")
         verbose_name_plural = _("tiến độ bài học")
@@ -94,6 +100,8 @@ class PathCompletion(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="path_completions")
     path = models.ForeignKey("courses.LearningPathPage", on_delete=models.PROTECT, related_name="completions")
     completed_at = models.DateTimeField()
+
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
 
     class Meta:
         verbose_name = _("hoàn thành lộ trình")

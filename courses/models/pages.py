@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from cms.forms import VietnameseSlugPageForm
 from cms.routing import CachedViewRestrictionsMixin
+from lms.signed_in_page_cache import signed_in_page_cacheable
 from lms.text import search_key
 
 from ..blocks import LessonStreamBlock, stream_plain_text
@@ -167,6 +168,11 @@ class CoursePage(FoldedSearchMixin, CachedViewRestrictionsMixin, Page):
 
     def search_text(self) -> str:
         return f"{self.title} {self.summary}"
+
+    def serve(self, request, *args, **kwargs):
+        if request.user.is_authenticated:  # a learner's own copy (lms.signed_in_page_cache)
+            signed_in_page_cacheable(request)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import (  # noqa: PLC0415 — selectors and views import this module

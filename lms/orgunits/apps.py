@@ -11,9 +11,12 @@ class OrgUnitsConfig(AppConfig):
         from django.urls import reverse  # noqa: PLC0415 — in ready(): app modules load after the app registry
 
         from lms.jobs.registry import register_job_kind  # noqa: PLC0415
+        from lms.signed_in_page_cache import learner_pages_invalidate_on  # noqa: PLC0415
 
+        from .models import Membership  # noqa: PLC0415
         from .services import MERGE_JOB, org_unit_merge_run  # noqa: PLC0415
 
+        learner_pages_invalidate_on(Membership)
         register_job_kind(
             MERGE_JOB,
             org_unit_merge_run,

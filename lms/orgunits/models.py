@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from lms.signed_in_page_cache import LearnerStateQuerySet
+
 
 class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Tỉnh, thành phố")
@@ -90,6 +92,8 @@ class Membership(models.Model):
         verbose_name=_("xác nhận bởi"),
     )
     confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
 
     class Meta:
         verbose_name = _("thành viên đơn vị")

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lms.middleware.SiteLanguageMiddleware",
     "lms.page_cache.AnonymousPageCacheMiddleware",
+    "lms.signed_in_page_cache.SignedInPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cms.routing.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -183,6 +184,10 @@ LESSON_VISIT_RECORD_SECONDS = env_int("LESSON_VISIT_RECORD_SECONDS", 60)
 # (0 turns the cache off); a publish, unpublish, move or delete makes every stored page stale.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_ALIAS = "default"
+# A signed-in learner's own copies of their lesson, course and "Học tập của tôi" pages
+# (lms.signed_in_page_cache): kept this many seconds at most (0 turns it off); any write to what
+# they show makes them stale at once.
+SIGNED_IN_PAGE_CACHE_SECONDS = env_int("SIGNED_IN_PAGE_CACHE_SECONDS", 300)
 # Values derived from published content (menus, site settings, course outlines, page routes),
 # kept under the same generation as the page cache: this many seconds at most.
 CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 600)

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lms.signed_in_page_cache import LearnerStateQuerySet
+
 
 class AttemptState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Đang làm")
@@ -44,6 +46,8 @@ class Attempt(models.Model):
     passed = models.BooleanField(null=True)
     # A person graded it (an essay): the learner gets an e-mail; the sweeper sends any one not sent.
     graded_notice_pending = models.BooleanField(default=False)
+
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
 
     class Meta:
         verbose_name = _("lượt làm bài")
@@ -101,6 +105,8 @@ class QuizOverride(models.Model):
     reason = models.TextField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LearnerStateQuerySet.as_manager()  # set-based writes retire learners' pages
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["quiz", "user"], name="quiz_override_unique")]

@@ -1,0 +1,154 @@
+"""A signed-in learner's own copies of their lesson, course and "Học tập của tôi" pages: served
+while nothing they show changed, fresh at once after any write to what they show."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from certificates.models import Certificate
+from cms.services import site_home_ensure
+from courses.models import Enrollment, LessonProgress
+from courses.services import enrollment_create
+from lms.page_cache import GENERATION_KEY
+from lms.signed_in_page_cache import EVERY_LEARNER_KEY
+from tests.factories import UserFactory, course_lessons, make_catalogue, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.SIGNED_IN_PAGE_CACHE_SECONDS = 300
+    cache.delete_many([GENERATION_KEY, EVERY_LEARNER_KEY])
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def course():
+    site_home_ensure(hostname="testserver")
+    return make_course("Ký số từ xa", index=make_catalogue(), modules=1, lessons_per_module=2)
+
+
+@pytest.fixture
+def learner(client, course):
+    user = UserFactory(full_name="Trần Thị Học")
+    enrollment_create(user=user, course=course)
+    client.force_login(user)
+    client.get(reverse("my_learning"))  # the first page sets the CSRF cookie (never stored: it sets a cookie)
+    return user
+
+
+def _twice(client, url):
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    return first, second
+
+
+def test_a_learner_reloading_gets_their_own_copy(client, course, learner):
+    lesson = course_lessons(course)[0]
+    for url in (lesson.url, course.url, reverse("my_learning")):
+        first, second = _twice(client, url)
+        assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit", url
+        assert second.content == first.content and "Trần Thị Học" in second.content.decode()
+        assert "Cookie" in second["Vary"]
+
+
+def test_marking_a_lesson_done_shows_at_once_on_every_page(client, course, learner):
+    lesson = course_lessons(course)[0]
+    _twice(client, lesson.url)
+    _twice(client, course.url)
+    response = client.post(reverse("lesson_mark_done", args=[lesson.pk]))
+    assert response.status_code == 302
+    client.get(response["Location"])  # the flash message is shown (and consumed) there
+    course_page = client.get(course.url)
+    assert course_page["X-Page-Cache"] == "miss" and "50" in course_page.content.decode()  # 1 of 2 lessons
+    assert client.get(course.url)["X-Page-Cache"] == "hit"
+
+
+def test_another_learner_never_gets_my_copy(client, course, learner):
+    lesson = course_lessons(course)[0]
+    _twice(client, lesson.url)
+    other = UserFactory(full_name="Lê Văn Khác")
+    enrollment_create(user=other, course=course)
+    client.force_login(other)
+    client.get(reverse("my_learning"))
+    page = client.get(lesson.url).content.decode()
+    assert "Lê Văn Khác" in page and "Trần Thị Học" not in page
+
+
+def test_a_set_based_write_retires_every_copy(client, course, learner):
+    _twice(client, course.url)
+    Enrollment.objects.filter(user=learner).update(progress_pct=100)  # as an import or a sweeper would
+    assert client.get(course.url)["X-Page-Cache"] == "miss"
+
+
+def test_a_certificate_issued_and_a_published_edit_show_at_once(client, course, learner):
+    _twice(client, reverse("my_learning"))
+    Certificate.objects.create(
+        code="ABCD2345EFGH", kind="course", user=learner, enrollment=Enrollment.objects.get(user=learner)
+    )
+    assert client.get(reverse("my_learning"))["X-Page-Cache"] == "miss"
+    _twice(client, course.url)
+    course.title = "Ký số từ xa trên điện thoại"
+    course.save_revision().publish()
+    fresh = client.get(course.url)
+    assert fresh["X-Page-Cache"] == "miss" and "Ký số từ xa trên điện thoại" in fresh.content.decode()
+
+
+def test_the_name_changed_by_the_learner_shows_at_once(client, course, learner):
+    _twice(client, course.url)
+    learner.full_name = "Trần Thị Học Giỏi"
+    learner.save()
+    assert "Trần Thị Học Giỏi" in client.get(course.url).content.decode()
+
+
+def test_a_lesson_copy_is_not_served_once_its_visit_is_due_again(client, course, learner, settings):
+    lesson = course_lessons(course)[0]
+    settings.LESSON_VISIT_RECORD_SECONDS = 0  # every opening records a visit
+    client.get(lesson.url)
+    progress = LessonProgress.objects.get(enrollment__user=learner, lesson=lesson)
+    again = client.get(lesson.url)
+    assert again.get("X-Page-Cache") != "hit"
+    assert LessonProgress.objects.get(pk=progress.pk).last_viewed_at > progress.last_viewed_at
+
+
+def test_a_write_by_someone_else_while_the_page_renders_is_never_hidden(client, course, learner, monkeypatch):
+    """Another process's write lands (and bumps the learner's generation) after this request read
+    the database: the page it renders may not show it, so it is not stored."""
+    from courses import views
+
+    lesson = course_lessons(course)[0]
+    real_context = lesson.__class__.get_context
+
+    def context_then_concurrent_write(self, request, *args, **kwargs):
+        context = real_context(self, request, *args, **kwargs)
+        cache.incr(f"pagecache:learner:{learner.pk}:generation")  # as another process's bump would
+        return context
+
+    monkeypatch.setattr(lesson.__class__, "get_context", context_then_concurrent_write)
+    assert views  # lesson_serve renders through the page's get_context
+    client.get(lesson.url)
+    monkeypatch.undo()
+    assert client.get(lesson.url)["X-Page-Cache"] == "miss"
+    assert client.get(lesson.url)["X-Page-Cache"] == "hit"
+
+
+def test_staff_and_flash_messages_always_get_a_fresh_page(client, course, learner):
+    _twice(client, course.url)
+    response = client.post(reverse("course_withdraw", args=[course.pk]))  # queues a flash message
+    shown = client.get(response["Location"])
+    assert "X-Page-Cache" not in shown and "huỷ ghi danh" in shown.content.decode()  # shown, not kept
+    assert client.get(course.url)["X-Page-Cache"] == "miss"  # withdrawn: a page of its own
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    client.get(reverse("my_learning"))
+    _first, second = _twice(client, reverse("my_learning"))
+    assert "X-Page-Cache" not in second
+
+
+def test_off_when_the_setting_is_zero(client, course, learner, settings):
+    settings.SIGNED_IN_PAGE_CACHE_SECONDS = 0
+    _first, second = _twice(client, course.url)
+    assert "X-Page-Cache" not in second
