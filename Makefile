@@ -64,7 +64,7 @@ system-test-deps:
 ## make bench: the issue-12 figures at 1 %, 10 % and 100 % of a province on PostgreSQL + Redis
 ## (127.0.0.1:5432 as postgres, 127.0.0.1:6379), one table, also in bench/RESULTS.md.
 ## BENCH_ARGS="--scales 1 --duration 5" for a shorter run; see bench/README.md.
-BENCH_PACKAGES := wrk
+BENCH_PACKAGES := wrk iproute2
 bench-deps:
 	@missing=""; \
 	for pkg in $(BENCH_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \

@@ -16,8 +16,9 @@ Each learner has their own copies. A copy is served while nothing it shows can h
 The view opts in (``signed_in_page_cacheable``); a copy is stored only if the response is a 200
 that sets no cookie. Staff, a pending flash message or a request without the CSRF cookie always get
 a fresh page. The key holds the user, host, language, CSRF secret (the page's forms carry tokens of
-it) and the full path. A copy also expires after ``SIGNED_IN_PAGE_CACHE_SECONDS``; 0 turns the cache
-off. A cache outage means fresh pages, never an error.
+it) and the full path. Copies are kept compressed. A copy also expires after
+``SIGNED_IN_PAGE_CACHE_SECONDS``; 0 turns the cache off. A cache outage means fresh pages, never an
+error.
 
 A copy is tagged with the generations read when the request began, or — for a generation this
 request bumped itself (the lesson visit it recorded) — with the value its own last bump produced,
@@ -30,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import zlib
 from datetime import datetime
 from functools import partial
 
@@ -259,7 +261,9 @@ class SignedInPageCacheMiddleware:
                 if tuple(current.get(k) for k in generation_keys) != tags:
                     return  # someone else wrote meanwhile: the page may not show it
             patch_vary_headers(response, ["Cookie"])
-            entry = (tags, today, until, response.status_code, list(response.items()), response.content)
+            # compressed (≈ 6× for a page's HTML): a copy per learner and page must stay small in Redis
+            content = zlib.compress(response.content, 1)
+            entry = (tags, today, until, response.status_code, list(response.items()), content)
             _cache().set(key, entry, timeout=settings.SIGNED_IN_PAGE_CACHE_SECONDS)
             response[HEADER] = "miss"
         except CacheUnavailable:
@@ -270,7 +274,7 @@ class SignedInPageCacheMiddleware:
     @staticmethod
     def _rebuild(entry, request) -> HttpResponse:
         status, headers, content = entry[3:]
-        response = HttpResponse(b"" if request.method == "HEAD" else content, status=status)
+        response = HttpResponse(b"" if request.method == "HEAD" else zlib.decompress(content), status=status)
         for name, value in headers:
             response[name] = value
         response[HEADER] = "hit"
