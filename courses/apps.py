@@ -33,7 +33,8 @@ def _learner_pages_invalidation() -> None:
 
     for model in (Enrollment, PathCompletion, AssignmentException, Assignment):
         learner_pages_invalidate_on(model)
-    learner_pages_invalidate_on(LessonProgress, user_of=_progress_learner)
+    # progress rows go only with their enrolment (whose delete retires the pages): saves only
+    learner_pages_invalidate_on(LessonProgress, user_of=_progress_learner, deletes=False)
 
 
 def _progress_learner(progress) -> int | None:

@@ -21,6 +21,7 @@ import logging
 import pickle  # nosec B403  # only what this process pickled itself (_local_put)
 import threading
 import time
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import caches
@@ -172,13 +173,18 @@ def request_bumps() -> dict:
 
 def page_cache_invalidate(**_kwargs) -> None:
     """Make every stored page and content value stale (a new generation). Never raises: a cache
-    outage only means pages are rendered fresh.
+    outage only means pages are rendered fresh."""
+    generation_retire(GENERATION_KEY)
+
+
+def generation_retire(generation_key: str) -> None:
+    """Retire what is kept under ``generation_key`` because this transaction changes it. Never raises.
 
     Bumped at once (a reader in this transaction sees the change) and again after the commit: a
     request that rebuilt a value from the not-yet-committed database in between stored it under
     the first new generation, which the second bump retires."""
-    generation_bump()
-    transaction.on_commit(generation_bump)
+    generation_bump(generation_key)
+    transaction.on_commit(partial(generation_bump, generation_key))
 
 
 def cached_under_generation(generation_key: str, key: str, build, timeout: int):

@@ -33,10 +33,9 @@ import logging
 import time
 import zlib
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -50,7 +49,7 @@ from lms.page_cache import (
     _generation_of,
     _read_many,
     _request_generations,
-    generation_bump,
+    generation_retire,
     request_bumps,
 )
 
@@ -78,28 +77,22 @@ def learner_pages_depend_on(generation_key: str) -> None:
 # --- Invalidation ---------------------------------------------------------------------------------
 
 
-def _bump_now_and_after_commit(generation_key: str) -> None:
-    """At once (this transaction's own reads) and after the commit (a request that rendered from
-    the not-yet-committed database in between stored its copy under the first new generation)."""
-    generation_bump(generation_key)
-    transaction.on_commit(partial(generation_bump, generation_key))
-
-
 def learner_pages_invalidate(user_ids) -> None:
     """What these learners see changed: their stored pages are stale. Never raises."""
     for user_id in {u for u in user_ids if u is not None}:
-        _bump_now_and_after_commit(_learner_key(user_id))
+        generation_retire(_learner_key(user_id))
 
 
 def every_learner_pages_invalidate() -> None:
     """Something many learners see changed (a set-based write): every stored page is stale."""
-    _bump_now_and_after_commit(EVERY_LEARNER_KEY)
+    generation_retire(EVERY_LEARNER_KEY)
 
 
-def learner_pages_invalidate_on(model, user_of=None) -> None:
+def learner_pages_invalidate_on(model, user_of=None, deletes: bool = True) -> None:
     """Saving or deleting a row of ``model`` changes what its learner sees (``user_of(instance)``
     gives their id; by default the row's ``user_id``). With ``user_of=None`` on a model without a
-    user, every learner's pages are retired."""
+    user, every learner's pages are retired. ``deletes=False`` for rows deleted only with a parent
+    that retires the pages itself: no delete receiver, so Django still deletes them in one statement."""
     has_user = user_of is not None or any(f.name == "user" for f in model._meta.fields)
     user_of = user_of or (lambda instance: instance.user_id)
 
@@ -111,7 +104,9 @@ def learner_pages_invalidate_on(model, user_of=None) -> None:
             every_learner_pages_invalidate()
 
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"learner_pages_save_{model._meta.label}")
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"learner_pages_delete_{model._meta.label}")
+    if deletes:
+        uid = f"learner_pages_delete_{model._meta.label}"
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
 
 
 class LearnerStateQuerySet(models.QuerySet):
