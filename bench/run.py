@@ -491,6 +491,7 @@ def write_rows(result: dict) -> list[Row]:
     """Marking a lesson done / recording a visit, and the quiz submit, of one scale."""
     s = f"{result['scale']:g} %"
     done, quiz = result["writes"]["mark_done"], result["writes"]["quiz_submit"]
+    floor, quiz_floor = done["minimal_write"], quiz["minimal_write"]
     lesson = result["served"]["lesson, logged in"]["rps"]
     transactions = {
         "mark-done POST": done["in_process"]["mark_done"],
@@ -519,6 +520,12 @@ def write_rows(result: dict) -> list[Row]:
             _ok_served(ratio >= 0.5 and not note, done, result["served"]["lesson, logged in"]),
         ),
         Row(
+            f"floor: minimal signed-in write (bench/write/: session, user, CSRF, one UPDATE), req/s ({s})",
+            f"{floor['rps']:.0f}",
+            f"{lesson:.0f} logged-in lesson",
+            f"{floor['rps'] / lesson:.2f}",
+        ),
+        Row(
             f"quiz page submit, {quiz['learners']} concurrent learners: p95 (p50, max); lost ({s})",
             f"{quiz['p95_ms']:.0f} ms ({quiz['p50_ms']:.0f}, {quiz['max_ms']:.0f}); {quiz['lost']} lost,"
             f" {quiz['graded_twice']} twice",
@@ -527,6 +534,10 @@ def write_rows(result: dict) -> list[Row]:
             f"{quiz['p95_ms'] / quiz['alone']['ms']:.1f}",
             "p95 ≤ 250 ms; 0 lost",
             verdict=_ok(quiz["p95_ms"] <= 250 and quiz["lost"] == 0 and quiz["graded_twice"] == 0 and quiz_ok),
+        ),
+        Row(
+            f"floor: {quiz['learners']} concurrent minimal signed-in writes: p95 (p50, max) ({s})",
+            f"{quiz_floor['p95_ms']:.0f} ms ({quiz_floor['p50_ms']:.0f}, {quiz_floor['max_ms']:.0f})",
         ),
     ]
 

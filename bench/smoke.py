@@ -89,6 +89,12 @@ def writes_check(port: int) -> list[str]:
             f"mark-done under wrk: {done['non_2xx']} non-2xx/3xx, errors {done['errors']!r},"
             f" {done['first_time_completions']} lessons newly done"
         )
+    floor, quiz_floor = done["minimal_write"], quiz["minimal_write"]
+    if floor["non_2xx"] or floor["errors"] or not floor["requests"] or quiz_floor["written"] != quiz["learners"]:
+        failures.append(
+            f"the minimal signed-in write (floor): {floor['non_2xx']} non-2xx/3xx under wrk, errors"
+            f" {floor['errors']!r}; {quiz_floor['written']} of {quiz['learners']} written at once"
+        )
     if quiz["alone"]["transactions"] != 1:
         failures.append(f"quiz submit: {quiz['alone']['transactions']} write transactions")
     if quiz["lost"] or quiz["graded_twice"] or quiz["redirected_to_review"] != quiz["learners"]:

@@ -16,6 +16,10 @@
   attempts graded, none lost, none submitted twice. The baseline: one more learner's submit alone,
   through the test client in this process (its time, queries and write transactions).
 
+Each has a floor measured the same way right after it: the minimal signed-in write of
+``bench/urls.py`` (``/bench/write/``: session, user and CSRF checks, one UPDATE committed, a
+redirect) by the same learners — under wrk, and N at once.
+
 Both write to the dataset (a few hundred lessons done, N passed attempts per run); the learners are
 never the bench learner whose pages are measured, and each run picks pairs and learners not yet used.
 
@@ -47,6 +51,8 @@ HOST = "localhost"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SEQUENCE_FIELD = re.compile(r'name="sequence" value="(\d+)"')
 LEARNER_EMAIL = r"^bench-[0-9]+@example\.vn$"
+MINIMAL_WRITE = "/bench/write/"
+MINIMAL_WRITE_DONE = "/bench/hello/"  # where it redirects once written (a signed-out post: to sign-in)
 
 
 # --- HTTP as a browser -----------------------------------------------------------------------------
@@ -207,7 +213,6 @@ def mark_done_measure(port: int, args) -> dict:
     from django.utils import timezone
 
     from bench.pages import page_course, session_cookie
-    from bench.run import wrk
     from courses.models import Enrollment, LessonPage, LessonProgress
     from courses.selectors import course_outline
     from lms.accounts.models import User
@@ -253,18 +258,10 @@ def mark_done_measure(port: int, args) -> dict:
     pairs = pairs[1:]
     targets = [(reverse("lesson_mark_done", args=[lesson]), cookies[user]) for user, _e, lesson in pairs]
     started_at = timezone.now()
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-mark-done-") as script:
-        script.write(lua_script(targets, csrf_cookie, token, args.threads))
-        script.flush()
-        result = wrk(
-            port,
-            targets[0][0],
-            cookie=None,
-            duration=args.duration,
-            threads=args.threads,
-            connections=args.connections,
-            script=script.name,
-        )
+    result = wrk_posts(port, targets, csrf_cookie, token, args)
+    # The floor: the same learners' minimal signed-in write (bench/urls.py), measured the same way.
+    learners_once = dict.fromkeys(user for user, _e, _l in pairs)
+    minimal = wrk_posts(port, [(MINIMAL_WRITE, cookies[user]) for user in learners_once], csrf_cookie, token, args)
     enrolments = {enrollment for _u, enrollment, _l in pairs}
     fresh = LessonProgress.objects.filter(enrollment_id__in=enrolments, completed_at__gte=started_at).count()
     completed = Enrollment.objects.filter(pk__in=enrolments, completed_at__gte=started_at).aggregate(n=Count("pk"))["n"]
@@ -274,7 +271,26 @@ def mark_done_measure(port: int, args) -> dict:
         "first_time_completions": fresh,
         "courses_completed": completed,
         "in_process": {"mark_done": done, "visit": visit},
+        "minimal_write": minimal,
     }
+
+
+def wrk_posts(port: int, targets: list[tuple[str, str]], csrf_cookie: str, token: str, args) -> dict:
+    """wrk POSTing ``targets`` — (path, session cookie) — round-robin with the CSRF cookie and token."""
+    from bench.run import wrk
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-posts-") as script:
+        script.write(lua_script(targets, csrf_cookie, token, args.threads))
+        script.flush()
+        return wrk(
+            port,
+            targets[0][0],
+            cookie=None,
+            duration=args.duration,
+            threads=args.threads,
+            connections=args.connections,
+            script=script.name,
+        )
 
 
 # --- The quiz submit -------------------------------------------------------------------------------
@@ -357,31 +373,11 @@ def quiz_submit_measure(port: int, count: int) -> dict:
             "cookie": f"{learner['cookie']}; {csrf_cookie}",
             "body": urlencode({"csrfmiddlewaretoken": token, "sequence": sequence}),
         }
-    barrier = threading.Barrier(len(learners))
-
-    def submit(learner: dict) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        try:
-            connection.connect()
-            headers = {"Host": HOST, "Cookie": learner["cookie"], "Content-Type": "application/x-www-form-urlencoded"}
-            barrier.wait()
-            started = time.perf_counter()
-            connection.request("POST", learner["path"], body=learner["body"].encode(), headers=headers)
-            response = connection.getresponse()
-            response.read()
-            learner["seconds"] = time.perf_counter() - started
-            learner["status"] = response.status
-            learner["location"] = response.getheader("Location", "")
-        except OSError as error:
-            learner["error"] = str(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(learner,)) for learner in learners]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    posts_at_once(port, learners)
+    # The floor: the same learners' minimal signed-in write (bench/urls.py), all at once the same way.
+    floor = [{"path": MINIMAL_WRITE, "cookie": learner["cookie"], "body": learner["body"]} for learner in learners]
+    posts_at_once(port, floor)
+    floor_times = sorted(post["seconds"] * 1000 for post in floor if "seconds" in post)
     attempts = Attempt.objects.in_bulk([learner["attempt"] for learner in learners])
     graded = passed = twice = 0
     for learner in learners:
@@ -409,7 +405,45 @@ def quiz_submit_measure(port: int, count: int) -> dict:
         "lost": len(learners) - graded,
         "graded_twice": twice,
         "alone": single,
+        "minimal_write": {
+            "answered": len(floor_times),
+            "written": sum(post.get("location", "").endswith(MINIMAL_WRITE_DONE) for post in floor),
+            "statuses": sorted({post.get("status", 0) for post in floor}),
+            "p50_ms": statistics.median(floor_times) if floor_times else None,
+            "p95_ms": percentile(floor_times, 95),
+            "max_ms": floor_times[-1] if floor_times else None,
+        },
     }
+
+
+def posts_at_once(port: int, posts: list[dict]) -> None:
+    """POST every ``posts`` item (path, cookie, body) on its own connection, all released together by
+    a barrier; each gets ``seconds``, ``status`` and ``location`` (or ``error``)."""
+    barrier = threading.Barrier(len(posts))
+
+    def send(post: dict) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            connection.connect()
+            headers = {"Host": HOST, "Cookie": post["cookie"], "Content-Type": "application/x-www-form-urlencoded"}
+            barrier.wait()
+            started = time.perf_counter()
+            connection.request("POST", post["path"], body=post["body"].encode(), headers=headers)
+            response = connection.getresponse()
+            response.read()
+            post["seconds"] = time.perf_counter() - started
+            post["status"] = response.status
+            post["location"] = response.getheader("Location", "")
+        except OSError as error:
+            post["error"] = str(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(post,)) for post in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def percentile(values: list[float], percent: float) -> float | None:
