@@ -393,7 +393,7 @@ def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
         answer.fraction, answer.mark = fraction, fraction * slot_mark
         graded.append(answer)
         earned += answer.mark
-    AttemptAnswer.objects.bulk_update(graded, ["fraction", "mark"])  # one statement, not one per answer
+    _answers_store_marks(graded)
     if waiting:
         attempt.state = AttemptState.NEEDS_GRADING
         attempt.score_pct, attempt.passed = None, None
@@ -406,6 +406,20 @@ def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
     attempt.save(update_fields=["score_pct", "passed", "state", "graded_at"])
     if refresh_statistics:
         quiz_statistics_enqueue_on_commit(quiz_id=attempt.quiz_id)
+
+
+def _answers_store_marks(answers: list[AttemptAnswer]) -> None:
+    """Store the answers' fraction and mark: one plain UPDATE per distinct pair — an attempt's answers
+    are mostly right or wrong, so one or two statements (Django's ``bulk_update`` builds a CASE per
+    answer, ≈ 3 ms of Python for ten); many distinct pairs (partial credit) take one ``bulk_update``."""
+    by_marks: dict[tuple, list[int]] = {}
+    for answer in answers:
+        by_marks.setdefault((answer.fraction, answer.mark), []).append(answer.pk)
+    if len(by_marks) > 3:
+        AttemptAnswer.objects.bulk_update(answers, ["fraction", "mark"])
+        return
+    for (fraction, mark), ids in by_marks.items():
+        AttemptAnswer.objects.filter(pk__in=ids).update(fraction=fraction, mark=mark)
 
 
 @transaction.atomic

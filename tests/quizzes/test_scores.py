@@ -74,3 +74,26 @@ def test_staff_pages_show_the_score_the_same_way(client, admin_user, two_of_thre
     client.force_login(admin_user)
     report = client.get(reverse("quiz_report", args=[quiz.pk])).content.decode()
     assert "66,6%" in report and "66,67" not in report
+
+
+@pytest.mark.parametrize("distinct", [2, 5])
+def test_grading_stores_each_answers_own_fraction_and_mark(distinct):
+    """Marks are stored one UPDATE per distinct (fraction, mark) — or one bulk update when partial
+    credit makes many distinct pairs (quizzes.services._answers_store_marks): each answer keeps its own."""
+    from quizzes.models import AttemptAnswer
+    from quizzes.services import _answers_store_marks
+
+    course = make_course(modules=1, lessons_per_module=1)
+    quiz = make_quiz(course=course, questions=[STATEMENT] * 5, questions_per_page=5, shuffle_questions=False)
+    learner = UserFactory()
+    enrollment_create(user=learner, course=course)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    data = MultiValueDict({f"q{slot}": ["true"] for slot in range(5)})
+    attempt_submit(attempt_id=attempt.pk, user=learner, sequence=0, page=0, data=data)
+    answers = list(AttemptAnswer.objects.filter(attempt=attempt).order_by("slot"))
+    wanted = {answer.pk: ((answer.slot % distinct) / 4, (answer.slot % distinct) / 2) for answer in answers}
+    for answer in answers:
+        answer.fraction, answer.mark = wanted[answer.pk]
+    _answers_store_marks(answers)
+    stored = {a.pk: (a.fraction, a.mark) for a in AttemptAnswer.objects.filter(attempt=attempt)}
+    assert stored == wanted
