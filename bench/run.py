@@ -253,11 +253,10 @@ def scale_run(scale: float, args) -> dict:
     served = {}
     subprocess.run(["redis-cli", "-u", f"{REDIS}/6", "flushdb"], stdout=subprocess.DEVNULL, check=False)
     with Server(database) as server:
-        for name, page in pages["pages"].items():
-            if not page["served"]:
-                continue
+
+        def load(page: dict) -> dict:
             cookie = pages["cookie"] if page["who"] == "learner" else None
-            served[name] = wrk(
+            return wrk(
                 server.port,
                 page["url"],
                 cookie=cookie,
@@ -265,19 +264,16 @@ def scale_run(scale: float, args) -> dict:
                 threads=args.threads,
                 connections=args.connections,
             )
+
+        for name, page in pages["pages"].items():
+            if not page["served"]:
+                continue
+            served[name] = load(page)
             spread = "/".join(str(n) for n in served[name]["connections_per_process"]) or "?"
             log(f"  wrk {name}: {served[name]['rps']:.1f} req/s (connections per process {spread})")
         # The minimal Wagtail page again, right after the signed-in pages it is the baseline of: the
         # machine's rate drifts by up to 1.5× within minutes, so their baseline is both runs' mean.
-        minimal = pages["pages"][MINIMAL]
-        again = wrk(
-            server.port,
-            minimal["url"],
-            cookie=None,
-            duration=args.duration,
-            threads=args.threads,
-            connections=args.connections,
-        )
+        again = load(pages["pages"][MINIMAL])
         served[MINIMAL] = baseline_both(served[MINIMAL], again)
         mean = served[MINIMAL]["rps"]
         log(f"  wrk {MINIMAL} again: {again['rps']:.1f} req/s; the signed-in pages' baseline {mean:.1f}")

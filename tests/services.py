@@ -53,3 +53,16 @@ def require(condition: bool, reason: str) -> None:
 
 def chromium_available() -> bool:
     return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+def fault_tolerant_cache_on(server, key_prefix: str) -> dict:
+    """``CACHES`` with the settings' fault-tolerant Redis backend on ``server`` (a private Redis,
+    ``tests.certificates.processes.PrivateRedis``); short timeouts, so a stopped server shows at once."""
+    return {
+        "default": {
+            "BACKEND": "lms.cache_backends.FaultTolerantRedisCache",
+            "LOCATION": server.url,
+            "KEY_PREFIX": key_prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 2},
+        }
+    }

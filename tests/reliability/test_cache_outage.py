@@ -11,6 +11,7 @@ from courses.models import Enrollment
 from lms import page_cache
 from quizzes.models import Attempt
 from tests.factories import UserFactory, course_lessons, make_course, make_quiz
+from tests.services import fault_tolerant_cache_on
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +20,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 def cache_redis(private_redis, settings):
     """The process's cache on a private Redis (the settings' fault-tolerant backend), page cache on."""
     server = private_redis("cache")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "lms.cache_backends.FaultTolerantRedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": "reliability",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 2},
-        }
-    }
+    settings.CACHES = fault_tolerant_cache_on(server, "reliability")
     settings.PAGE_CACHE_SECONDS = 300
     page_cache.local_content_forget()
     yield server

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.services import fault_tolerant_cache_on
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -17,14 +18,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 @pytest.fixture
 def session_redis(private_redis, settings):
     server = private_redis("sessions")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "lms.cache_backends.FaultTolerantRedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": "sessions-test",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 2},
-        }
-    }
+    settings.CACHES = fault_tolerant_cache_on(server, "sessions-test")
     settings.SESSION_ENGINE = "lms.sessions"
     settings.SESSION_CACHE_SECONDS = 120
     return server
