@@ -31,7 +31,7 @@ from .models import (
     LessonProgress,
     PathCompletion,
 )
-from .selectors import Outline, course_for_lesson, course_outline, lesson_is_locked
+from .selectors import Outline, course_for_lesson_cached, course_outline, course_outline_cached, lesson_is_locked
 
 # Gaps longer than this between two actions are not counted as learning time.
 ACTIVITY_GAP = timedelta(minutes=30)
@@ -205,12 +205,18 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
     Idempotent: a lesson already done stays done once; the course completes —
     and the completion hooks run — exactly once, in this transaction.
     Raises ``LearningError`` (not enrolled, rule refuses) or ``LessonLocked``.
+
+    One short write transaction: the enrolment is locked, the learner's done lessons read, the
+    lesson's progress written in one upsert and the enrolment's progress in one update. The course
+    and its outline come from the content cache (as the pages the learner reads them on), except
+    when the cached outline says the course is now complete: a completion is decided on the
+    outline read from the database (``_outline_completing``).
     """
-    course = course_for_lesson(lesson)
+    course = course_for_lesson_cached(lesson)
     enrollment = _active_enrollment_for_update(user=user, course=course) if course else None
     if enrollment is None:
         raise LearningError(_("Bạn cần ghi danh khoá học để lưu tiến độ."))
-    outline = course_outline(course)
+    outline = course_outline_cached(course)
     completed_ids = set(
         LessonProgress.objects.filter(enrollment=enrollment, completed_at__isnull=False).values_list(
             "lesson_id", flat=True
@@ -226,19 +232,32 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
             raise LearningError(refusal)
     now = timezone.now()
     _count_activity(enrollment, now)
-    progress, created = LessonProgress.objects.get_or_create(
-        enrollment=enrollment,
-        lesson=lesson,
-        defaults={"first_viewed_at": now, "last_viewed_at": now, "completed_at": now},
+    LessonProgress.objects.of_learner(enrollment.user_id).bulk_create(
+        [
+            LessonProgress(
+                enrollment=enrollment, lesson=lesson, first_viewed_at=now, last_viewed_at=now, completed_at=now
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["enrollment", "lesson"],
+        update_fields=["completed_at"],
     )
-    if not created:
-        progress.completed_at = now
-        progress.save(update_fields=["completed_at"])
     completed_ids.add(lesson.pk)
     enrollment.last_lesson = lesson
     enrollment.last_activity_at = now
+    outline = _outline_completing(course, outline, completed_ids)
     course_completed = _enrollment_refresh(enrollment, outline.required_ids, completed_ids)
     return LessonCompleteResult(enrollment, True, course_completed, course, outline)
+
+
+def _outline_completing(course: CoursePage, cached: Outline, completed_ids: set[int]) -> Outline:
+    """The outline to decide completion on: the cached one while it leaves a required lesson
+    to do; the database's when the cached one says every required lesson is done (a lesson
+    published a moment ago, whose retirement of the cache has not reached this process, must
+    not let a course complete without it)."""
+    if not set(cached.required_ids) <= completed_ids:
+        return cached
+    return course_outline(course)
 
 
 def _enrollment_refresh(enrollment: Enrollment, required_ids: list[int], completed_ids: set[int]) -> bool:
@@ -250,7 +269,7 @@ def _enrollment_refresh(enrollment: Enrollment, required_ids: list[int], complet
         enrollment.completed_at = timezone.now()
         enrollment.status = EnrollmentStatus.COMPLETED
         newly_completed = True
-    enrollment.save()
+    enrollment.save(update_fields=["progress_pct", "completed_at", "status", "last_lesson", "last_activity_at"])
     if newly_completed:
         _run_hooks(completion.Completion(kind="course", user=enrollment.user, enrollment=enrollment))
         _complete_paths_containing(enrollment)
