@@ -223,7 +223,11 @@ def _layout(quiz: QuizPage, user, previous: list[Attempt]) -> dict:
 
 
 def _locked_attempt(attempt_id: int, user) -> Attempt:
-    attempt = Attempt.objects.select_for_update().select_related("quiz").filter(pk=attempt_id, user=user).first()
+    # ``of``: the attempt's row only — a lock over the join would also hold the quiz page's rows,
+    # which every learner taking that quiz locks too (a class submitting at once would queue).
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=attempt_id, user=user).first()
+    )
     if attempt is None:
         raise QuizError(_("Không tìm thấy lượt làm bài."))
     if isinstance(user, User):
@@ -366,7 +370,7 @@ def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
     leaves the attempt waiting ("chờ chấm"): no score, no completion until a grader has graded it.
     A graded attempt queues a refresh of the quiz's cached statistics (a caller grading many
     attempts passes ``refresh_statistics=False`` and queues one itself)."""
-    answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt).select_related("version")}
+    answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt)}  # versions: read once, below
     versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in attempt.slots])}
     earned = available = 0.0
     waiting = False
@@ -427,8 +431,12 @@ def answer_grade_manually(*, actor, answer_id: int, mark: float, comment: str = 
     """A grader grades one essay answer (marks out of the slot's mark, with a comment, audited).
     When no answer of the attempt waits any more, the attempt is graded; passing completes the
     quiz lesson — and so the course, and the certificate follows."""
-    answer = AttemptAnswer.objects.select_for_update().select_related("attempt__quiz", "version").get(pk=answer_id)
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=answer.attempt_id)
+    answer = (
+        AttemptAnswer.objects.select_for_update(of=("self",))
+        .select_related("attempt__quiz", "version")
+        .get(pk=answer_id)
+    )
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=answer.attempt_id)
     if attempt.state not in (AttemptState.NEEDS_GRADING, AttemptState.GRADED):
         raise QuizError(_("Lượt làm bài này chưa nộp."))
     entry = next(e for e in attempt.slots if e["slot"] == answer.slot)
@@ -508,7 +516,7 @@ def attempts_close_overdue(*, now=None) -> int:
     ids = list(
         Attempt.objects.filter(state=AttemptState.IN_PROGRESS, deadline__lt=now).values_list("pk", flat=True)[:500]
     )
-    for attempt in Attempt.objects.select_for_update().select_related("quiz").filter(pk__in=ids):
+    for attempt in Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk__in=ids):
         _apply_overdue(attempt, now)
     return len(ids)
 

@@ -83,3 +83,40 @@ def test_fifty_learners_submitting_at_once_are_all_graded(postgres):
     )
     assert all(isinstance(o, Attempt) for o in outcomes), [o for o in outcomes if not isinstance(o, Attempt)]
     assert Attempt.objects.filter(quiz=quiz, state=AttemptState.GRADED, passed=True).count() == 50
+
+
+def test_a_submit_in_progress_locks_the_attempt_not_the_quiz_every_learner_shares(postgres):
+    """While one learner's submit holds its attempt, another learner of the same quiz locks theirs
+    at once (a lock over the attempt–quiz join would hold the quiz page's rows and queue the class)."""
+    from django.db import transaction
+
+    from quizzes.services import _locked_attempt
+
+    course = make_course(modules=1, lessons_per_module=1)
+    quiz = make_quiz(course=course, questions=[QUESTION_SPECS["true_false"]])
+    first, second = UserFactory(), UserFactory()
+    for user in (first, second):
+        enrollment_create(user=user, course=course)
+    mine, theirs = attempt_start(user=first, quiz=quiz), attempt_start(user=second, quiz=quiz)
+    outcome = {}
+
+    def the_other_learner():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                outcome["attempt"] = _locked_attempt(theirs.pk, second).pk
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT id FROM wagtailcore_page WHERE id = %s FOR UPDATE NOWAIT", [quiz.pk])
+                outcome["quiz_page_free"] = True
+        except Exception as error:  # asserted on below
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        assert _locked_attempt(mine.pk, first).pk == mine.pk
+        thread = threading.Thread(target=the_other_learner)
+        thread.start()
+        thread.join(timeout=30)
+    assert outcome == {"attempt": theirs.pk, "quiz_page_free": True}, outcome
