@@ -182,9 +182,24 @@ def generation_retire(generation_key: str) -> None:
 
     Bumped at once (a reader in this transaction sees the change) and again after the commit: a
     request that rebuilt a value from the not-yet-committed database in between stored it under
-    the first new generation, which the second bump retires."""
+    the first new generation, which the second bump retires. A transaction retiring the same
+    generation again (a learner's several rows written in one unit of work) bumps it at once
+    again, but after the commit only once."""
     generation_bump(generation_key)
-    transaction.on_commit(partial(generation_bump, generation_key))
+    if not _retire_due_after_commit(generation_key):
+        transaction.on_commit(partial(generation_bump, generation_key))
+
+
+def _retire_due_after_commit(generation_key: str) -> bool:
+    """Whether the open transaction already bumps ``generation_key`` once it commits (its pending
+    ``on_commit`` callbacks; a callback registered in a savepoint rolled back is gone from them)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    return any(
+        isinstance(callback, partial) and callback.func is generation_bump and callback.args == (generation_key,)
+        for _savepoints, callback, _robust in connection.run_on_commit
+    )
 
 
 def cached_under_generation(generation_key: str, key: str, build, timeout: int):

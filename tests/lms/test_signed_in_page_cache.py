@@ -152,3 +152,24 @@ def test_off_when_the_setting_is_zero(client, course, learner, settings):
     settings.SIGNED_IN_PAGE_CACHE_SECONDS = 0
     _first, second = _twice(client, course.url)
     assert "X-Page-Cache" not in second
+
+
+def test_a_unit_of_work_writing_several_rows_of_a_learner_retires_their_copies_once_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    """Each write bumps the learner's generation at once; the bump after the commit is due once."""
+    from django.db import transaction
+
+    from lms.page_cache import _cache
+    from lms.signed_in_page_cache import _learner_key, learner_pages_invalidate
+
+    learner_id = 987_654_321  # nothing of theirs written yet in the suite's enclosing transaction
+    key = _learner_key(learner_id)
+    before = _cache().get(key)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        learner_pages_invalidate([learner_id])
+        learner_pages_invalidate([learner_id])
+        during = _cache().get(key)
+    assert len(callbacks) == 1
+    assert before is None or during >= before + 2  # bumped by each write at once
+    assert _cache().get(key) == during + 1  # and once more after the commit
