@@ -295,6 +295,7 @@ def baseline_both(before: dict, after: dict) -> dict:
     return before | {
         "rps": statistics.mean(run["rps"] for run in runs),
         "runs": [before["rps"], after["rps"]],
+        "runs_counted": [run in runs for run in (before, after)],
         "balanced": any(run["balanced"] for run in (before, after)),
     }
 
@@ -337,6 +338,22 @@ def page_times_interleaved(databases: list[str], rounds: int, repeat: int) -> di
 # --- The table ------------------------------------------------------------------------------------
 
 
+def baseline_runs_text(baseline: dict) -> str:
+    """How the signed-in pages' baseline came from its two runs (``baseline_both``)."""
+    runs = baseline.get("runs")
+    if not runs:
+        return ""
+    counted = baseline.get("runs_counted", [True, True])
+    if all(counted):
+        return f" (mean of {runs[0]:.0f} before and {runs[1]:.0f} after the signed-in pages)"
+    kept = "before" if counted[0] else "after"
+    other = 1 if counted[0] else 0
+    return (
+        f" (the run {kept} the signed-in pages; the other, {runs[other]:.0f}, not counted:"
+        " one gunicorn process held the connections)"
+    )
+
+
 def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None) -> list[Row]:
     rows: list[Row] = []
     for result in scales:
@@ -345,8 +362,7 @@ def rows_for(scales: list[dict], worker: dict | None, coordination: dict | None)
         hello = served["bare Django hello"]["rps"]
         minimal = served["minimal Wagtail page"]["rps"]
         rows.append(Row(f"bare Django hello, req/s ({s})", f"{hello:.0f}"))
-        runs = served["minimal Wagtail page"].get("runs")
-        both = f" (mean of {runs[0]:.0f} before and {runs[1]:.0f} after the signed-in pages)" if runs else ""
+        both = baseline_runs_text(served["minimal Wagtail page"])
         rows.append(Row(f"minimal Wagtail page, req/s ({s}){both}", f"{minimal:.0f}"))
         for name in ANONYMOUS:
             rps = served[name]["rps"]
@@ -624,7 +640,7 @@ requests with the test client, measured after every dataset is generated and ser
 dataset in turn, the fastest round (the machine slows down by up to 2× for a whole round now and then;
 the fastest round is the page's own cost, as `timeit` takes the minimum). The minimal Wagtail page is
 served twice, before the site's pages and right after the signed-in pages it is the baseline of; their
-baseline is the mean of the two runs.
+baseline is the mean of the two runs (the one counted, when one process held the connections in the other).
 
 wrk keeps its {args.connections} connections open and gunicorn's threaded worker accepts as many as
 come, so now and then one of the two processes holds all or nearly all of them while the other idles —
