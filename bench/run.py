@@ -540,7 +540,7 @@ def write_rows(result: dict) -> list[Row]:
     }
     ratio = done["rps"] / lesson
     note = " (errors)" if done["non_2xx"] or done["errors"] else ""
-    quiz_ok = quiz["answered"] == quiz["redirected_to_review"] == quiz["learners"]
+    quiz_ok = quiz["answered"] == quiz["sent_onwards"] == quiz["learners"]
     return [
         Row(
             f"write transactions per request: mark-done POST, lesson visit GET ({s})",
@@ -571,7 +571,8 @@ def write_rows(result: dict) -> list[Row]:
             f"{quiz['p95_ms']:.0f} ms ({quiz['p50_ms']:.0f}, {quiz['max_ms']:.0f}); {quiz['lost']} lost,"
             f" {quiz['graded_twice']} twice",
             f"{quiz['alone']['ms']:.0f} ms alone in process ({quiz['alone']['queries']} queries);"
-            f" {quiz['graded']} graded, {quiz['passed']} passed",
+            f" {quiz['graded']} graded, {quiz['passed']} passed"
+            f" ({quiz.get('courses_completed', 0)} completing their course)",
             f"{quiz['p95_ms'] / quiz['alone']['ms']:.1f}",
             "p95 ≤ 250 ms; 0 lost",
             verdict=_ok(quiz["p95_ms"] <= 250 and quiz["lost"] == 0 and quiz["graded_twice"] == 0 and quiz_ok),

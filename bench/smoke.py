@@ -97,10 +97,10 @@ def writes_check(port: int) -> list[str]:
         )
     if quiz["alone"]["transactions"] != 1:
         failures.append(f"quiz submit: {quiz['alone']['transactions']} write transactions")
-    if quiz["lost"] or quiz["graded_twice"] or quiz["redirected_to_review"] != quiz["learners"]:
+    if quiz["lost"] or quiz["graded_twice"] or quiz["sent_onwards"] != quiz["learners"]:
         failures.append(
             f"quiz submit × {quiz['learners']}: {quiz['lost']} lost, {quiz['graded_twice']} twice,"
-            f" {quiz['redirected_to_review']} sent to the review, errors {quiz['errors']}"
+            f" {quiz['sent_onwards']} sent to their review or completion page, errors {quiz['errors']}"
         )
     print(
         f"writes: mark-done and a lesson visit in one write transaction each, {done['first_time_completions']}"

@@ -324,12 +324,12 @@ def quiz_setup(count: int) -> list[dict]:
         if enrollment.user_id in users or Attempt.objects.filter(user_id=enrollment.user_id, quiz=quiz).exists():
             continue
         users.add(enrollment.user_id)
-        chosen.append((enrollment.user, quiz))
+        chosen.append((enrollment.user, quiz, enrollment.course_id))
         if len(chosen) == count:
             break
     assert len(chosen) == count, f"only {len(chosen)} learners without an attempt on their course's quiz"
     learners = []
-    for user, quiz in chosen:
+    for user, quiz, course_id in chosen:
         attempt = attempt_start(user=user, quiz=quiz)
         versions = {
             v.pk: v.payload for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in attempt.slots])
@@ -343,7 +343,7 @@ def quiz_setup(count: int) -> list[dict]:
             attempt = attempt_save_page(
                 attempt_id=attempt.pk, user=user, page=page, sequence=attempt.sequence, data=data
             )
-        learners.append({"attempt": attempt.pk, "user": user.pk, "cookie": session_cookie(user)})
+        learners.append({"attempt": attempt.pk, "user": user.pk, "course": course_id, "cookie": session_cookie(user)})
     return learners
 
 
@@ -389,12 +389,21 @@ def quiz_submit_measure(port: int, count: int) -> dict:
         others = Attempt.objects.filter(user_id=learner["user"], quiz_id=attempt.quiz_id).count()
         twice += attempt.sequence != learner["sequence"] + 1 or others != 1
     times = sorted(learner["seconds"] * 1000 for learner in learners if "seconds" in learner)
-    review = {learner["attempt"]: reverse("quiz_review", args=[learner["attempt"]]) for learner in learners}
+    # A pass goes to the attempt's review — or to the course's completion page when it completed the
+    # course (the learner's other lessons done, by the mark-done load on the same dataset among others).
+    onwards = {
+        learner["attempt"]: (
+            reverse("quiz_review", args=[learner["attempt"]]),
+            reverse("course_completed", args=[learner["course"]]),
+        )
+        for learner in learners
+    }
     answered = [learner for learner in learners if learner.get("status") == 302]
     return {
         "learners": len(learners),
         "answered": len(times),
-        "redirected_to_review": sum(learner["location"].endswith(review[learner["attempt"]]) for learner in answered),
+        "sent_onwards": sum(learner["location"].endswith(onwards[learner["attempt"]]) for learner in answered),
+        "courses_completed": sum(learner["location"].endswith(onwards[learner["attempt"]][1]) for learner in answered),
         "errors": [learner["error"] for learner in learners if "error" in learner][:3],
         "statuses": sorted({learner.get("status", 0) for learner in learners}),
         "p50_ms": statistics.median(times) if times else None,
