@@ -31,7 +31,7 @@ def lab_block_ids(lesson) -> set[str]:
     body = _body(lesson)
     if not body:
         return set()
-    return {item["id"] for item in body.raw_data if item.get("type") == LAB_BLOCK_TYPE}
+    return {item.get("id") for item in body.raw_data if item.get("type") == LAB_BLOCK_TYPE}
 
 
 def lab_block(lesson, block_id: str):
@@ -42,12 +42,17 @@ def passed_block_ids(*, user, lesson) -> set[str]:
     return set(LabResult.objects.filter(user=user, lesson_id=lesson.pk, passed=True).values_list("block_id", flat=True))
 
 
-def lab_lesson_rule(*, lesson, enrollment) -> str | None:
-    """Registered lesson rule: a lesson with lab activities completes when every one is passed."""
+def lab_blocks_missing(*, user, lesson) -> set[str]:
+    """The lesson's lab blocks ``user`` has not passed yet (no query for a lesson without any)."""
     block_ids = lab_block_ids(lesson)
     if not block_ids:
-        return None
-    missing = block_ids - passed_block_ids(user=enrollment.user_id, lesson=lesson)
+        return set()
+    return block_ids - passed_block_ids(user=user, lesson=lesson)
+
+
+def lab_lesson_rule(*, lesson, enrollment) -> str | None:
+    """Registered lesson rule: a lesson with lab activities completes when every one is passed."""
+    missing = lab_blocks_missing(user=enrollment.user_id, lesson=lesson)
     if missing:
         return _("Bạn cần hoàn thành %(count)s bài thực hành ký số trong bài này trước.") % {"count": len(missing)}
     return None

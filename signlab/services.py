@@ -22,7 +22,7 @@ from .cases import CASES, check_set_generate
 from .documents import LEADER_PLACE, SIGNATURE_PLACES, document_pdf, sample_document
 from .models import CheckDocument, LabActivity, LabResult, PracticeCertificate
 from .otp import code_consume
-from .selectors import lab_block_ids, passed_block_ids
+from .selectors import lab_block_ids, lab_blocks_missing
 from .validation import DocumentReport, Verdict, pdf_validate
 
 logger = logging.getLogger(__name__)
@@ -125,8 +125,7 @@ def _record(
 
 def _complete_lesson_if_done(*, user, lesson) -> bool:
     """Complete the lesson once every lab block in it is passed (as passing a quiz does)."""
-    block_ids = lab_block_ids(lesson)
-    if not block_ids or block_ids - passed_block_ids(user=user, lesson=lesson):
+    if not lab_block_ids(lesson) or lab_blocks_missing(user=user, lesson=lesson):
         return False
     try:
         return lesson_complete(user=user, lesson=lesson).lesson_newly_completed
