@@ -66,6 +66,18 @@ _missed_bumps: set[str] = set()
 _request_generations: contextvars.ContextVar[dict | None] = contextvars.ContextVar("generations", default=None)
 # The value each generation took at this request's own latest bump (``lms.signed_in_page_cache``).
 _request_bumped: contextvars.ContextVar[dict | None] = contextvars.ContextVar("bumped", default=None)
+# Generations this thread bumped in ``generation_retire`` and has not read since; per thread, as the
+# database connection and its transaction are (a key left by a transaction rolled back is ignored:
+# its bump after the commit is no longer due).
+_thread = threading.local()
+
+
+def _bumped_unread() -> set[str]:
+    if not hasattr(_thread, "bumped_unread"):
+        _thread.bumped_unread = set()
+    return _thread.bumped_unread
+
+
 _local: dict[str, tuple[int, bytes]] = {}
 _local_bytes = 0
 _local_lock = threading.Lock()
@@ -183,11 +195,32 @@ def generation_retire(generation_key: str) -> None:
     Bumped at once (a reader in this transaction sees the change) and again after the commit: a
     request that rebuilt a value from the not-yet-committed database in between stored it under
     the first new generation, which the second bump retires. A transaction retiring the same
-    generation again (a learner's several rows written in one unit of work) bumps it at once
-    again, but after the commit only once."""
+    generation again (a learner's several rows written in one unit of work) bumps it after the
+    commit only once, and at once again only if this thread read that generation since its last
+    bump (``generation_read``): a bump nobody could have read in between changes nothing. Outside
+    a transaction the change is committed: one bump."""
+    if not transaction.get_connection().in_atomic_block:
+        generation_bump(generation_key)
+        return
+    due_after_commit = _retire_due_after_commit(generation_key)
+    unread = _bumped_unread()
+    if not (due_after_commit and generation_key in unread):
+        generation_bump(generation_key)
+        unread.add(generation_key)
+    if not due_after_commit:
+        transaction.on_commit(partial(_bump_committed, generation_key))
+
+
+def _bump_committed(generation_key: str) -> None:
+    _bumped_unread().discard(generation_key)
     generation_bump(generation_key)
-    if not _retire_due_after_commit(generation_key):
-        transaction.on_commit(partial(generation_bump, generation_key))
+
+
+def generation_read(generation_keys) -> None:
+    """This thread is about to read ``generation_keys``: its next retire of one bumps it at once."""
+    unread = _bumped_unread()
+    if unread:
+        unread.difference_update(generation_keys)
 
 
 def _retire_due_after_commit(generation_key: str) -> bool:
@@ -197,7 +230,7 @@ def _retire_due_after_commit(generation_key: str) -> bool:
     if not connection.in_atomic_block:
         return False
     return any(
-        isinstance(callback, partial) and callback.func is generation_bump and callback.args == (generation_key,)
+        isinstance(callback, partial) and callback.func is _bump_committed and callback.args == (generation_key,)
         for _savepoints, callback, _robust in connection.run_on_commit
     )
 
@@ -211,6 +244,7 @@ def cached_under_generation(generation_key: str, key: str, build, timeout: int):
     unpickled); otherwise the generation and the value are read in one round trip. A cache outage
     means ``build()`` runs every time, never an error. ``build()`` must return something picklable;
     ``None`` is returned but never kept."""
+    generation_read([generation_key])
     memo = _request_generations.get()
     generation = memo.get(generation_key) if memo is not None else None
     try:
@@ -305,6 +339,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = self._key(request)
         try:
+            generation_read([GENERATION_KEY])
             stored = _read_many([GENERATION_KEY, key])
             generation = _generation_of(stored, GENERATION_KEY)
         except CacheUnavailable:  # a cache outage (logged by the backend): render as if nothing were stored

@@ -49,6 +49,7 @@ from lms.page_cache import (
     _generation_of,
     _read_many,
     _request_generations,
+    generation_read,
     generation_retire,
     request_bumps,
 )
@@ -180,6 +181,7 @@ class SignedInPageCacheMiddleware:
         generation_keys = [GENERATION_KEY, *_shown_generations, _learner_key(user_id), EVERY_LEARNER_KEY]
         key = self._key(request)
         try:
+            generation_read(generation_keys)
             stored = _read_many([*generation_keys, key])
             started = tuple(_generation_of(stored, generation_key) for generation_key in generation_keys)
         except CacheUnavailable:  # a cache outage (logged by the backend): render afresh

@@ -157,19 +157,27 @@ def test_off_when_the_setting_is_zero(client, course, learner, settings):
 def test_a_unit_of_work_writing_several_rows_of_a_learner_retires_their_copies_once_after_commit(
     django_capture_on_commit_callbacks,
 ):
-    """Each write bumps the learner's generation at once; the bump after the commit is due once."""
+    """A transaction's first write bumps the learner's generation at once, the commit once more; the
+    writes between bump it again only if the transaction read that generation meanwhile."""
     from django.db import transaction
 
-    from lms.page_cache import _cache
+    from lms.page_cache import _cache, cached_under_generation
     from lms.signed_in_page_cache import _learner_key, learner_pages_invalidate
 
     learner_id = 987_654_321  # nothing of theirs written yet in the suite's enclosing transaction
     key = _learner_key(learner_id)
+    cached_under_generation(key, "probe:learner-state", lambda: "before the writes", 60)
     before = _cache().get(key)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         learner_pages_invalidate([learner_id])
         learner_pages_invalidate([learner_id])
-        during = _cache().get(key)
+        learner_pages_invalidate([learner_id])
+        after_three_writes = _cache().get(key)
+        seen = cached_under_generation(key, "probe:learner-state", lambda: "after the writes", 60)
+        learner_pages_invalidate([learner_id])
+        after_a_read_and_a_write = _cache().get(key)
     assert len(callbacks) == 1
-    assert before is None or during >= before + 2  # bumped by each write at once
-    assert _cache().get(key) == during + 1  # and once more after the commit
+    assert after_three_writes == before + 1  # bumped at once by the first write only
+    assert seen == "after the writes"  # the reader in the transaction never gets the older value
+    assert after_a_read_and_a_write == before + 2  # read since: the next write bumps at once again
+    assert _cache().get(key) == before + 3  # and the commit once more
