@@ -205,6 +205,14 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
     Idempotent: a lesson already done stays done once; the course completes —
     and the completion hooks run — exactly once, in this transaction.
     Raises ``LearningError`` (not enrolled, rule refuses) or ``LessonLocked``.
+    """
+    return lesson_complete_within(user=user, lesson=lesson)
+
+
+def lesson_complete_within(*, user, lesson: LessonPage) -> LessonCompleteResult:
+    """``lesson_complete`` as part of the caller's open transaction (a quiz's submit), without a
+    savepoint of its own: it raises ``LearningError`` only before it writes anything, so a caller
+    may catch the refusal and go on.
 
     One short write transaction: the enrolment is locked, the learner's done lessons read, the
     lesson's progress written in one upsert and the enrolment's progress in one update. The course

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.services import LearningError, lesson_complete
+from courses.services import LearningError, lesson_complete_within
 from lms.accounts.models import User
 from lms.audit.services import audit_changes, audit_record
 from lms.text import normalize_nfc
@@ -360,16 +360,16 @@ def _finalize(attempt: Attempt, *, now, state: str) -> None:
     passing completes the quiz lesson."""
     attempt.state = state
     attempt.submitted_at = now
-    attempt.save(update_fields=["state", "submitted_at", "sequence"])
-    _grade(attempt)
+    _grade(attempt, also_save=("submitted_at", "sequence"))  # one UPDATE: submitted and graded together
     attempt.course_completed = _complete_lesson(attempt) if attempt.passed else False
 
 
-def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
+def _grade(attempt: Attempt, *, refresh_statistics: bool = True, also_save: tuple[str, ...] = ()) -> None:
     """Grade every automatically gradable answer; sum the marks. An answered essay without a grade
     leaves the attempt waiting ("chờ chấm"): no score, no completion until a grader has graded it.
     A graded attempt queues a refresh of the quiz's cached statistics (a caller grading many
-    attempts passes ``refresh_statistics=False`` and queues one itself)."""
+    attempts passes ``refresh_statistics=False`` and queues one itself). ``also_save``: fields the
+    caller changed, saved in the same UPDATE."""
     answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt)}  # versions: read once, below
     versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in attempt.slots])}
     earned = available = 0.0
@@ -401,13 +401,13 @@ def _grade(attempt: Attempt, *, refresh_statistics: bool = True) -> None:
     if waiting:
         attempt.state = AttemptState.NEEDS_GRADING
         attempt.score_pct, attempt.passed = None, None
-        attempt.save(update_fields=["state", "score_pct", "passed"])
+        attempt.save(update_fields=["state", "score_pct", "passed", *also_save])
         return
     attempt.score_pct = Decimal(100 * earned / available).quantize(Decimal("0.01")) if available else Decimal(0)
     attempt.passed = attempt.score_pct >= attempt.quiz.pass_mark_pct
     attempt.state = AttemptState.GRADED
     attempt.graded_at = timezone.now()
-    attempt.save(update_fields=["score_pct", "passed", "state", "graded_at"])
+    attempt.save(update_fields=["score_pct", "passed", "state", "graded_at", *also_save])
     if refresh_statistics:
         quiz_statistics_enqueue_on_commit(quiz_id=attempt.quiz_id)
 
@@ -503,8 +503,8 @@ def attempt_flag(*, attempt_id: int, user, slot: int, flagged: bool) -> None:
 
 def _complete_lesson(attempt: Attempt) -> bool:
     """Complete the quiz lesson; True if that completed the course."""
-    try:  # lesson_complete is atomic: a refusal rolls back to its savepoint
-        return lesson_complete(user=attempt.user, lesson=attempt.quiz).course_newly_completed
+    try:  # refused before anything is written: the submit goes on
+        return lesson_complete_within(user=attempt.user, lesson=attempt.quiz).course_newly_completed
     except LearningError:
         return False  # not enrolled (an editor trying the quiz): nothing to complete
 

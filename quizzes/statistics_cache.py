@@ -14,8 +14,11 @@ from datetime import datetime
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
+
+from lms.cache_backends import cache_degraded
 
 from .models import QuizPage, QuizStatistics
 from .statistics import QuizStatisticsFigures, graded_fingerprint, graded_fingerprints, quiz_statistics_compute
@@ -49,6 +52,7 @@ def quiz_statistics_cached(*, quiz: QuizPage) -> CachedStatistics:
 
 def quiz_statistics_refresh(*, quiz_id: int) -> bool:
     """Compute and store the quiz's figures unless the cached ones are current. True if computed."""
+    _refresh_started(quiz_id)  # before the fingerprint is read: a grade committed later queues again
     attempts, last = graded_fingerprint(quiz_id=quiz_id)
     row = QuizStatistics.objects.filter(quiz_id=quiz_id).first()
     if row is not None and (row.attempts, row.last_graded_at) == (attempts, last):
@@ -70,15 +74,46 @@ def quiz_statistics_refresh(*, quiz_id: int) -> bool:
 
 
 def quiz_statistics_enqueue(*, quiz_id: int) -> bool:
-    """Publish a refresh. Never raises: the report page and the sweeper catch up on a lost one."""
+    """Publish a refresh, unless one is queued already and has not started (a class submitting the
+    same quiz publishes one, not one per learner). Never raises: the report page and the sweeper
+    catch up on a lost one."""
     from .tasks import refresh_statistics  # noqa: PLC0415 — tasks.py imports this module
 
+    queued = _refresh_queued_mark(quiz_id)
+    if queued is False:
+        return True
     try:
         refresh_statistics.apply_async(args=[quiz_id], countdown=settings.QUIZ_STATISTICS_DELAY_SECONDS, retry=False)
     except Exception as exc:  # any broker error
         logger.warning("Could not queue the statistics of quiz %s (%s); the sweeper will", quiz_id, exc)
+        if queued:
+            _refresh_started(quiz_id)  # nothing queued after all: the next grade publishes again
         return False
     return True
+
+
+def _refresh_queued_key(quiz_id: int) -> str:
+    return f"quizstats:queued:{quiz_id}"
+
+
+def _refresh_queued_mark(quiz_id: int) -> bool | None:
+    """Mark a refresh of ``quiz_id`` queued: True if marked now, False if one is marked already,
+    None if the cache cannot tell (then publish anyway). The mark expires with the task's delay
+    (a task the worker is late with, or a message lost, lets the next grade publish again)."""
+    try:
+        cache = caches["default"]
+        added = cache.add(_refresh_queued_key(quiz_id), 1, timeout=settings.QUIZ_STATISTICS_DELAY_SECONDS)
+        return None if cache_degraded(cache) else bool(added)
+    except Exception:
+        return None
+
+
+def _refresh_started(quiz_id: int) -> None:
+    """The refresh of ``quiz_id`` runs (or was never queued): a grade from now on queues another."""
+    try:
+        caches["default"].delete(_refresh_queued_key(quiz_id))
+    except Exception as exc:
+        logger.info("Could not clear the queued mark of quiz %s statistics (%s)", quiz_id, exc)
 
 
 def quiz_statistics_enqueue_on_commit(*, quiz_id: int) -> None:

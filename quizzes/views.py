@@ -102,21 +102,10 @@ def _attempt_post(request, attempt: Attempt):
 @login_required
 def attempt_summary(request, attempt_id: int):
     """Before the final submit: every question answered or not, flagged or not, and a confirmation."""
+    if request.method == "POST":
+        return _summary_submit(request, attempt_id)
     attempt = _own_attempt(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
-        return redirect("quiz_review", attempt_id=attempt.pk)
-    if request.method == "POST":
-        try:
-            submitted = attempt_submit(
-                attempt_id=attempt.pk, user=request.user, sequence=_int(request.POST.get("sequence"), -1)
-            )
-        except TimeUp as error:
-            messages.warning(request, str(error))
-        except QuizError as error:
-            messages.error(request, str(error))
-            return redirect("quiz_summary", attempt_id=attempt.pk)
-        else:
-            return _after_submit(request, submitted)
         return redirect("quiz_review", attempt_id=attempt.pk)
     navigation = attempt_navigation(attempt=attempt)
     seconds_left = int((attempt.deadline - timezone.now()).total_seconds()) if attempt.deadline else None
@@ -128,6 +117,28 @@ def attempt_summary(request, attempt_id: int):
         "seconds_left": seconds_left,
     }
     return render(request, "quizzes/summary.html", context)
+
+
+def _summary_submit(request, attempt_id: int):
+    """The summary's final submit. Only the attempt's state is read here (the service reads and locks
+    the whole attempt with its quiz)."""
+    state = Attempt.objects.filter(pk=attempt_id, user=request.user).values_list("state", flat=True).first()
+    if state is None:
+        raise Http404
+    if state != AttemptState.IN_PROGRESS:
+        return redirect("quiz_review", attempt_id=attempt_id)
+    try:
+        submitted = attempt_submit(
+            attempt_id=attempt_id, user=request.user, sequence=_int(request.POST.get("sequence"), -1)
+        )
+    except TimeUp as error:
+        messages.warning(request, str(error))
+    except QuizError as error:
+        messages.error(request, str(error))
+        return redirect("quiz_summary", attempt_id=attempt_id)
+    else:
+        return _after_submit(request, submitted)
+    return redirect("quiz_review", attempt_id=attempt_id)
 
 
 def _after_submit(request, attempt: Attempt):
