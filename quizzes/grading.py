@@ -50,6 +50,13 @@ def response_from_post(payload: dict, entry: dict, data, prefix: str):
     return qtype_for(payload).response_from_post(payload, entry, data, prefix)
 
 
+# Fractions are kept to 7 decimals (as Moodle keeps them): three right options of 33.33333 % each sum
+# to 0.9999999, which is the whole mark — Moodle counts a fraction above 0.999999 right, below
+# 0.000001 wrong (``question_state::graded_state_for_fraction``).
+FRACTION_RIGHT = 0.999999
+FRACTION_WRONG = 0.000001
+
+
 def grade(payload: dict, response) -> float | None:
     """The fraction of the question's mark earned, in [0, 1]; ``None`` for an essay (a person grades it)
     or a description (nothing to grade)."""
@@ -58,7 +65,14 @@ def grade(payload: dict, response) -> float | None:
         return None
     if response is None and not qtype.manual:
         return 0.0
-    return qtype.grade(payload, response)
+    fraction = qtype.grade(payload, response)
+    if fraction is None:
+        return None
+    if fraction > FRACTION_RIGHT:
+        return 1.0
+    if fraction < FRACTION_WRONG:
+        return 0.0
+    return round(fraction, 7)
 
 
 def response_display(payload: dict, response) -> str:

@@ -26,6 +26,11 @@ MULTIPLE = {  # checkboxes: two right (50 % each), two wrong (−50 %, −100 %)
     "options": [opt("khoá bí mật", 0.5), opt("chứng thư số", 0.5), opt("mật khẩu e-mail", -0.5), opt("ảnh chữ ký", -1)],
 }
 MULTIPLE_ALL_OR_NOTHING = {**MULTIPLE, "all_or_nothing": True}
+MULTIPLE_THIRDS = {  # three right options: 33.33333 % each (Moodle's own rounding), one wrong
+    "type": "multiple",
+    "text": "Giấy tờ nào có thể tích hợp vào VNeID?",
+    "options": [opt("CCCD", 0.3333333), opt("Giấy phép lái xe", 0.3333333), opt("BHYT", 0.3333333), opt("Sổ đỏ", -1)],
+}
 SHORT = {
     "type": "short_answer",
     "text": "Thủ đô của Việt Nam?",
@@ -79,6 +84,8 @@ CASES = [
     ("multiple: only wrong ones, floored", MULTIPLE, [2, 3], 0.0),
     ("multiple: both right and −50 %", MULTIPLE, [0, 1, 2], 0.5),
     ("all or nothing: exactly the right ones", MULTIPLE_ALL_OR_NOTHING, [0, 1], 1.0),
+    ("multiple: three thirds make the whole mark", MULTIPLE_THIRDS, [0, 1, 2], 1.0),
+    ("multiple: two thirds", MULTIPLE_THIRDS, [0, 2], 0.6666666),
     ("all or nothing: one missing", MULTIPLE_ALL_OR_NOTHING, [0], 0.0),
     ("all or nothing: one too many", MULTIPLE_ALL_OR_NOTHING, [0, 1, 2], 0.0),
     # short answer: the best matching answer's fraction; * is a wildcard; case as configured
