@@ -74,6 +74,12 @@ def course_for_lesson_cached(lesson: LessonPage) -> CoursePage | None:
     return content_cached(f"course-of-lesson:{lesson.pk}", lambda: course_for_lesson(lesson))
 
 
+def live_lesson_cached(lesson_id: int) -> LessonPage | None:
+    """The live lesson ``lesson_id`` (None if there is none), kept until content changes: marking a
+    lesson done reads it as the learner's lesson page does, without building the page from rows."""
+    return content_cached(f"live-lesson:{lesson_id}", lambda: LessonPage.objects.live().filter(pk=lesson_id).first())
+
+
 def course_outline(course: CoursePage) -> Outline:
     """Modules and live lessons in tree order: two queries whatever the size."""
     modules = [ModuleOutline(module) for module in ModulePage.objects.live().child_of(course).order_by("path")]

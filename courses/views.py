@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,7 +15,13 @@ from lms.signed_in_page_cache import signed_in_page_cacheable
 
 from .models import CourseIndexPage, CoursePage, LessonPage
 from .search import search_learning_content
-from .selectors import course_for_lesson_cached, course_learner_view, dashboard_for, learning_next_for
+from .selectors import (
+    course_for_lesson_cached,
+    course_learner_view,
+    dashboard_for,
+    learning_next_for,
+    live_lesson_cached,
+)
 from .services import (
     LearningError,
     enrollment_create,
@@ -86,7 +93,9 @@ def course_continue(request, course_id: int):
 @require_POST
 @login_required
 def lesson_mark_done(request, lesson_id: int):
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = live_lesson_cached(lesson_id)
+    if lesson is None:
+        raise Http404
     try:
         result = lesson_complete(user=request.user, lesson=lesson)
     except LearningError as error:

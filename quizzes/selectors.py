@@ -13,6 +13,7 @@ from wagtail.images import get_image_model
 
 from courses.selectors import course_for_lesson, enrollment_current
 from lms.orgunits.selectors import users_visible_to
+from lms.page_cache import content_cached
 
 from . import grading
 from .models import (
@@ -324,6 +325,12 @@ def _grade(quiz: QuizPage, scores: list) -> Decimal | None:
     if method == GradingMethod.LAST:
         return scores[-1]
     return (sum(scores) / len(scores)).quantize(Decimal("0.01"))
+
+
+def quiz_cached(quiz_id: int) -> QuizPage | None:
+    """The quiz page ``quiz_id`` (live or not: an attempt of a quiz unpublished since is still
+    submitted), kept until content changes — its settings change only when it is published."""
+    return content_cached(f"quiz:{quiz_id}", lambda: QuizPage.objects.filter(pk=quiz_id).first())
 
 
 def quiz_lesson_rule(*, lesson, enrollment) -> str | None:

@@ -38,7 +38,7 @@ from .models import (
 from .models.bank import QuestionChoice
 from .payloads import payload_from_question, payload_validate, question_fields_from_payload
 from .qtypes import qtype_for
-from .selectors import attempt_cycle_for
+from .selectors import attempt_cycle_for, quiz_cached
 from .statistics_cache import quiz_statistics_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -223,13 +223,13 @@ def _layout(quiz: QuizPage, user, previous: list[Attempt]) -> dict:
 
 
 def _locked_attempt(attempt_id: int, user) -> Attempt:
-    # ``of``: the attempt's row only — a lock over the join would also hold the quiz page's rows,
-    # which every learner taking that quiz locks too (a class submitting at once would queue).
-    attempt = (
-        Attempt.objects.select_for_update(of=("self",)).select_related("quiz").filter(pk=attempt_id, user=user).first()
-    )
+    # The attempt's row alone is locked (a lock over a join with the quiz page would hold the page's
+    # rows too, which every learner of that quiz locks: a class submitting at once would queue); the
+    # quiz comes from the content cache, as its pages do (its settings change only when published).
+    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user).first()
     if attempt is None:
         raise QuizError(_("Không tìm thấy lượt làm bài."))
+    attempt.quiz = quiz_cached(attempt.quiz_id)
     if isinstance(user, User):
         attempt.user = user  # the same person (filtered on): completing the lesson need not load them again
     return attempt

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from courses import services
 from courses.models import Enrollment, EnrollmentStatus, LessonProgress
-from courses.selectors import course_outline
+from courses.selectors import course_outline, live_lesson_cached
 from courses.services import enrollment_create, lesson_complete
 from tests.factories import course_lessons, make_catalogue, make_course
 
@@ -75,3 +75,16 @@ def test_a_stale_cached_outline_never_completes_a_course(learner, local_cache, m
     enrollment = Enrollment.objects.get(user=learner, course=course)
     assert enrollment.status == EnrollmentStatus.ACTIVE and enrollment.progress_pct == 67
     assert lesson_complete(user=learner, lesson=lessons[2]).course_newly_completed
+
+
+def test_a_lesson_unpublished_a_moment_ago_cannot_be_marked_done(client, learner, local_cache):
+    """Marking done reads the lesson from the content cache: unpublishing retires it at once."""
+    course = make_course(modules=1, lessons_per_module=3)
+    first, second, _third = course_lessons(course)
+    enrollment_create(user=learner, course=course)
+    client.force_login(learner)
+    assert client.post(f"/learn/lesson/{first.pk}/done/").status_code == 302
+    assert live_lesson_cached(second.pk) == second  # kept, as a request marking it done would keep it
+    second.unpublish()
+    assert client.post(f"/learn/lesson/{second.pk}/done/").status_code == 404
+    assert not LessonProgress.objects.filter(lesson=second, completed_at__isnull=False).exists()

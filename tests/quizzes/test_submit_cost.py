@@ -120,3 +120,23 @@ def test_a_refresh_the_broker_refused_does_not_hold_back_the_next(monkeypatch):
     monkeypatch.setattr(refresh_statistics, "apply_async", lambda *args, **kwargs: published.append(kwargs["args"]))
     assert statistics_cache.quiz_statistics_enqueue(quiz_id=quiz_id) is True
     assert published == [[quiz_id]]
+
+
+def test_a_pass_mark_published_a_moment_ago_grades_the_next_submit():
+    """The quiz comes from the content cache: publishing retires it at once."""
+    course = make_course(modules=1, lessons_per_module=1)
+    quiz = make_quiz(course=course, questions=[TF, {**TF, "text": "Câu 2"}], questions_per_page=2, pass_mark_pct=40)
+
+    def half_right(learner):
+        enrollment_create(user=learner, course=course)
+        attempt = attempt_start(user=learner, quiz=quiz)
+        data = MultiValueDict(
+            {f"q{entry['slot']}": ["false" if entry["slot"] == 0 else "true"] for entry in attempt.slots}
+        )
+        return attempt_submit(attempt_id=attempt.pk, user=learner, sequence=attempt.sequence, page=0, data=data)
+
+    assert half_right(UserFactory()).passed  # 50 % against 40 %: the quiz is now in the cache
+    quiz.pass_mark_pct = 60
+    quiz.save_revision().publish()
+    second = half_right(UserFactory())
+    assert second.score_pct == 50 and second.passed is False
