@@ -94,3 +94,51 @@ def test_timed_quiz_resume_submit_review_retry_and_course_completion(page, live_
     page.goto(f"{base}/quiz/attempt/{second.pk}/review/")
     assert "Đạt" in page.content()
     page.screenshot(path="var/screenshots/quiz-review.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_right_options_all_chosen_are_reviewed_as_right_on_a_phone(chromium, live_server):
+    """Each right option is worth 33.33333 %: choosing the three makes the whole mark, reviewed as
+    "chính xác" (as in every demo course's final quiz), not "đúng một phần"."""
+    site_home_ensure()
+    course = make_course("Dịch vụ công trực tuyến", index=make_catalogue(), modules=1, lessons_per_module=1)
+    three_right = {
+        "type": "multiple",
+        "text": "Những giấy tờ nào có thể tích hợp vào VNeID?",
+        "options": [
+            {"text": "Căn cước công dân", "correct": True},
+            {"text": "Giấy phép lái xe", "correct": True},
+            {"text": "Thẻ bảo hiểm y tế", "correct": True},
+            {"text": "Sổ hộ khẩu giấy", "correct": False},
+        ],
+        "partial": True,
+    }
+    quiz = make_quiz(
+        course=course,
+        questions=[three_right],
+        questions_per_page=1,
+        review_options={item: ["immediately", "open", "done", "closed"] for item in ReviewItem.values},
+    )
+    user = UserFactory(email="hocvien.vneid@example.vn", password=PASSWORD)
+    enrollment_create(user=user, course=course)
+    lesson_complete(user=user, lesson=course_lessons(course)[0])
+    context = chromium.new_context(locale="vi-VN", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    base = live_server.url
+    login(page, base, user.email)
+
+    page.goto(base + quiz.url)
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    page.wait_for_url(re.compile(r"/quiz/attempt/\d+/"))
+    for option in ("Căn cước công dân", "Giấy phép lái xe", "Thẻ bảo hiểm y tế"):
+        page.get_by_label(option).check()
+    submit(page, lands_on=r"/learn/course/\d+/completed/$")  # the only other lesson is done: the course too
+    attempt = Attempt.objects.get(user=user)
+    page.goto(f"{base}/quiz/attempt/{attempt.pk}/review/")
+    review = page.locator("main").inner_text()
+    assert "chính xác" in review and "đúng một phần" not in review, review
+    assert "Điểm: 100%" in review, review
+    assert attempt.score_pct == 100 and attempt.answers.get().fraction == 1.0
+    page.screenshot(path="var/screenshots/quiz-review-three-right-360.png", full_page=True)
+    context.close()
