@@ -15,6 +15,7 @@ from .qtypes.answers import parse_number
 
 __all__ = [
     "correct_answer_display",
+    "correctness",
     "general_feedback",
     "grade",
     "layout_entry_for",
@@ -73,6 +74,16 @@ def grade(payload: dict, response) -> float | None:
     if fraction < FRACTION_WRONG:
         return 0.0
     return round(fraction, 7)
+
+
+def correctness(fraction: float | None) -> str | None:
+    """ "right", "partial" or "wrong" for a graded fraction, on the thresholds ``grade`` rounds to (an
+    answer stored before it rounded — 0.9999999 — reads right too); None when there is none."""
+    if fraction is None:
+        return None
+    if fraction > FRACTION_RIGHT:
+        return "right"
+    return "wrong" if fraction < FRACTION_WRONG else "partial"
 
 
 def response_display(payload: dict, response) -> str:

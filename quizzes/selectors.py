@@ -230,6 +230,11 @@ class ReviewedQuestion:
     comment: str  # the grader's comment (with the marks)
     awaiting_grade: bool
 
+    @property
+    def correctness(self) -> str | None:
+        """ "right", "partial" or "wrong" (``grading.correctness``); None when not shown."""
+        return grading.correctness(self.fraction)
+
 
 def attempt_review(*, attempt: Attempt, now=None) -> tuple[dict[str, bool], list[ReviewedQuestion]]:
     """The review of a finished attempt, holding only what the quiz's review options allow now."""

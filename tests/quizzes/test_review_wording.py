@@ -53,3 +53,30 @@ def test_demo_true_false_feedback_speaks_of_the_statement_not_the_answer():
             found += 1
             assert not re.match(r"(Đúng|Sai)\b", feedback), (path.name, feedback[:60])
     assert found >= 7
+
+
+def test_an_answer_stored_at_0_9999999_before_the_rounding_is_reviewed_as_right(client):
+    """Attempts graded before fractions were rounded hold 0.9999999 for three right options of
+    33.33333 %: the review reads them right, on the same thresholds the grader rounds to."""
+    from quizzes.grading import correctness
+    from quizzes.models import AttemptAnswer
+
+    assert [correctness(f) for f in (0.9999999, 1.0, 0.5, 0.0000001, 0.0, None)] == [
+        "right",
+        "right",
+        "partial",
+        "wrong",
+        "wrong",
+        None,
+    ]
+    course = make_course(modules=1, lessons_per_module=1)
+    quiz = make_quiz(course=course, questions=[STATEMENT])
+    QuizPage.objects.filter(pk=quiz.pk).update(review_options={item: [ReviewMoment.IMMEDIATELY] for item in ReviewItem})
+    learner = UserFactory()
+    enrollment_create(user=learner, course=course)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    attempt_submit(attempt_id=attempt.pk, user=learner, sequence=0, page=0, data=MultiValueDict({"q0": ["true"]}))
+    AttemptAnswer.objects.filter(attempt=attempt).update(fraction=0.9999999, mark=0.9999999)
+    client.force_login(learner)
+    body = client.get(reverse("quiz_review", args=[attempt.pk])).content.decode()
+    assert '<span class="badge badge-ok">chính xác</span>' in body and "đúng một phần" not in body
