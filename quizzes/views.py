@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from courses.selectors import course_for_lesson, course_learner_view, enrollment_current
+from courses.selectors import course_for_lesson, course_for_lesson_cached, course_learner_view, enrollment_current
 
 from .models import Attempt, AttemptState, QuizPage
 from .selectors import attempt_navigation, attempt_page, attempt_review
@@ -145,7 +145,7 @@ def _after_submit(request, attempt: Attempt):
     """A pass that completed the course leads to the completion page; otherwise to the review."""
     messages.success(request, _("Đã nộp bài."))
     if getattr(attempt, "course_completed", False):
-        return redirect("course_completed", course_id=course_for_lesson(attempt.quiz).pk)
+        return redirect("course_completed", course_id=course_for_lesson_cached(attempt.quiz).pk)
     return redirect("quiz_review", attempt_id=attempt.pk)
 
 
@@ -153,11 +153,13 @@ def _after_submit(request, attempt: Attempt):
 @login_required
 def attempt_autosave(request, attempt_id: int):
     """Save the page in the background (every minute, and before leaving it): answers the new
-    sequence number the page must carry next, or why it could not save."""
-    attempt = _own_attempt(request, attempt_id)
+    sequence number the page must carry next, or why it could not save. Every learner's open
+    attempt calls it each minute: only whose attempt it is is read here (the service locks it)."""
+    if not Attempt.objects.filter(pk=attempt_id, user=request.user).exists():
+        raise Http404
     try:
         saved = attempt_save_page(
-            attempt_id=attempt.pk,
+            attempt_id=attempt_id,
             user=request.user,
             page=_int(request.POST.get("page"), 0),
             sequence=_int(request.POST.get("sequence"), -1),
