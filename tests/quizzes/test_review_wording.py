@@ -25,14 +25,20 @@ STATEMENT = {
 }
 
 
-def test_a_wrong_true_false_answer_reads_without_contradiction(client):
+def submitted_statement(answer: str):
+    """A learner's graded attempt at a one-statement quiz whose review shows everything at once."""
     course = make_course(modules=1, lessons_per_module=1)
     quiz = make_quiz(course=course, questions=[STATEMENT])
     QuizPage.objects.filter(pk=quiz.pk).update(review_options={item: [ReviewMoment.IMMEDIATELY] for item in ReviewItem})
     learner = UserFactory()
     enrollment_create(user=learner, course=course)
     attempt = attempt_start(user=learner, quiz=quiz)
-    attempt_submit(attempt_id=attempt.pk, user=learner, sequence=0, page=0, data=MultiValueDict({"q0": ["false"]}))
+    attempt_submit(attempt_id=attempt.pk, user=learner, sequence=0, page=0, data=MultiValueDict({"q0": [answer]}))
+    return learner, attempt
+
+
+def test_a_wrong_true_false_answer_reads_without_contradiction(client):
+    learner, attempt = submitted_statement("false")
     client.force_login(learner)
     body = client.get(reverse("quiz_review", args=[attempt.pk])).content.decode()
     text = " ".join(re.sub(r"<[^>]+>", " ", body).split())
@@ -69,13 +75,7 @@ def test_an_answer_stored_at_0_9999999_before_the_rounding_is_reviewed_as_right(
         "wrong",
         None,
     ]
-    course = make_course(modules=1, lessons_per_module=1)
-    quiz = make_quiz(course=course, questions=[STATEMENT])
-    QuizPage.objects.filter(pk=quiz.pk).update(review_options={item: [ReviewMoment.IMMEDIATELY] for item in ReviewItem})
-    learner = UserFactory()
-    enrollment_create(user=learner, course=course)
-    attempt = attempt_start(user=learner, quiz=quiz)
-    attempt_submit(attempt_id=attempt.pk, user=learner, sequence=0, page=0, data=MultiValueDict({"q0": ["true"]}))
+    learner, attempt = submitted_statement("true")
     AttemptAnswer.objects.filter(attempt=attempt).update(fraction=0.9999999, mark=0.9999999)
     client.force_login(learner)
     body = client.get(reverse("quiz_review", args=[attempt.pk])).content.decode()
