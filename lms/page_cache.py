@@ -70,6 +70,7 @@ _request_bumped: contextvars.ContextVar[dict | None] = contextvars.ContextVar("b
 # database connection and its transaction are (a key left by a transaction rolled back is ignored:
 # its bump after the commit is no longer due).
 _thread = threading.local()
+BUMPED_UNREAD_MAX = 10_000
 
 
 def _bumped_unread() -> set[str]:
@@ -206,6 +207,8 @@ def generation_retire(generation_key: str) -> None:
     unread = _bumped_unread()
     if not (due_after_commit and generation_key in unread):
         generation_bump(generation_key)
+        if len(unread) >= BUMPED_UNREAD_MAX:  # keys left by transactions rolled back: forgetting costs a bump
+            unread.clear()
         unread.add(generation_key)
     if not due_after_commit:
         transaction.on_commit(partial(_bump_committed, generation_key))

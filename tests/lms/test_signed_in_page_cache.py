@@ -181,3 +181,21 @@ def test_a_unit_of_work_writing_several_rows_of_a_learner_retires_their_copies_o
     assert seen == "after the writes"  # the reader in the transaction never gets the older value
     assert after_a_read_and_a_write == before + 2  # read since: the next write bumps at once again
     assert _cache().get(key) == before + 3  # and the commit once more
+
+
+def test_the_keys_a_thread_remembers_bumping_stay_bounded(monkeypatch, django_capture_on_commit_callbacks):
+    """Keys left by transactions rolled back are forgotten past a bound: the cost is one more bump."""
+    from django.db import transaction
+
+    from lms import page_cache
+    from lms.page_cache import _bumped_unread, _cache, generation_retire
+
+    monkeypatch.setattr(page_cache, "BUMPED_UNREAD_MAX", 3)
+    _bumped_unread().clear()
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
+        for n in range(5):
+            generation_retire(f"probe:bounded:{n}")
+        assert len(_bumped_unread()) <= 3
+        before = _cache().get("probe:bounded:0")
+        generation_retire("probe:bounded:0")  # forgotten: bumped at once again (never skipped wrongly)
+        assert _cache().get("probe:bounded:0") == before + 1
