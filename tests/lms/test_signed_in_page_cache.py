@@ -199,3 +199,31 @@ def test_the_keys_a_thread_remembers_bumping_stay_bounded(monkeypatch, django_ca
         before = _cache().get("probe:bounded:0")
         generation_retire("probe:bounded:0")  # forgotten: bumped at once again (never skipped wrongly)
         assert _cache().get("probe:bounded:0") == before + 1
+
+
+def test_many_learners_retired_in_one_transaction_share_one_after_commit_callback(
+    django_capture_on_commit_callbacks,
+):
+    """A regrade writes thousands of learners' attempts in one transaction: one callback bumps them all
+    after the commit; a savepoint rolled back takes the callback registered in it along."""
+    import contextlib
+
+    from django.db import transaction
+
+    from lms.page_cache import _cache
+    from lms.signed_in_page_cache import _learner_key, learner_pages_invalidate
+
+    first, second, third = 987_654_401, 987_654_402, 987_654_403
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            learner_pages_invalidate([first])  # the callback is registered inside the savepoint…
+            raise RuntimeError  # …and rolled back with it (the first learner's write is gone)
+        after_rollback = _cache().get(_learner_key(first))
+        learner_pages_invalidate([second])
+        learner_pages_invalidate([third])
+        at_once = {key: _cache().get(_learner_key(key)) for key in (second, third)}
+    assert len(callbacks) == 1
+    assert _cache().get(_learner_key(first)) == after_rollback  # nothing of theirs committed: no bump
+    assert {key: _cache().get(_learner_key(key)) for key in (second, third)} == {
+        key: value + 1 for key, value in at_once.items()
+    }
