@@ -65,17 +65,9 @@ _missed_bumps: set[str] = set()
 _request_generations: contextvars.ContextVar[dict | None] = contextvars.ContextVar("generations", default=None)
 # The value each generation took at this request's own latest bump (``lms.signed_in_page_cache``).
 _request_bumped: contextvars.ContextVar[dict | None] = contextvars.ContextVar("bumped", default=None)
-# Generations this thread bumped in ``generation_retire`` and has not read since; per thread, as the
-# database connection and its transaction are (a key left by a transaction rolled back is ignored:
-# its bump after the commit is no longer due).
+# The open transaction's ``_CommitBumps`` and its place among the connection's pending callbacks; per
+# thread, as the database connection and its transaction are.
 _thread = threading.local()
-BUMPED_UNREAD_MAX = 10_000
-
-
-def _bumped_unread() -> set[str]:
-    if not hasattr(_thread, "bumped_unread"):
-        _thread.bumped_unread = set()
-    return _thread.bumped_unread
 
 
 _local: dict[str, tuple[int, bytes]] = {}
@@ -203,31 +195,29 @@ def generation_retire(generation_key: str) -> None:
         generation_bump(generation_key)
         return
     commit_bumps = _commit_bumps()
-    due_after_commit = commit_bumps is not None and generation_key in commit_bumps.keys
-    unread = _bumped_unread()
-    if not (due_after_commit and generation_key in unread):
-        generation_bump(generation_key)
-        if len(unread) >= BUMPED_UNREAD_MAX:  # keys left by transactions rolled back: forgetting costs a bump
-            unread.clear()
-        unread.add(generation_key)
     if commit_bumps is None:
         commit_bumps = _CommitBumps()
         transaction.on_commit(commit_bumps)
         _thread.commit_bumps = (commit_bumps, len(transaction.get_connection().run_on_commit) - 1)
+    if generation_key not in commit_bumps.unread:
+        generation_bump(generation_key)
+        commit_bumps.unread.add(generation_key)
     commit_bumps.keys.add(generation_key)
 
 
 class _CommitBumps:
-    """The generations one transaction bumps once it commits: one ``on_commit`` callback for them all
-    (a transaction retiring thousands of learners' generations — a regrade — looks it up in O(1))."""
+    """What one transaction retired: ``keys``, bumped once after its commit (one ``on_commit`` callback
+    for them all, found in O(1) — a regrade retires thousands of learners' generations), and
+    ``unread``, those bumped at once that this thread has not read since (``generation_read``)."""
 
     def __init__(self):
         self.keys: set[str] = set()
+        self.unread: set[str] = set()
 
     def __call__(self) -> None:
-        unread = _bumped_unread()
+        if getattr(_thread, "commit_bumps", (None,))[0] is self:
+            _thread.commit_bumps = None  # committed: nothing of it is due any more
         for generation_key in self.keys:
-            unread.discard(generation_key)
             generation_bump(generation_key)
 
 
@@ -251,9 +241,9 @@ def _commit_bumps() -> _CommitBumps | None:
 
 def generation_read(generation_keys) -> None:
     """This thread is about to read ``generation_keys``: its next retire of one bumps it at once."""
-    unread = _bumped_unread()
-    if unread:
-        unread.difference_update(generation_keys)
+    held = getattr(_thread, "commit_bumps", None)
+    if held is not None:  # (a transaction's that ended since: discarding from it changes nothing)
+        held[0].unread.difference_update(generation_keys)
 
 
 def cached_under_generation(generation_key: str, key: str, build, timeout: int):

@@ -183,22 +183,28 @@ def test_a_unit_of_work_writing_several_rows_of_a_learner_retires_their_copies_o
     assert _cache().get(key) == before + 3  # and the commit once more
 
 
-def test_the_keys_a_thread_remembers_bumping_stay_bounded(monkeypatch, django_capture_on_commit_callbacks):
-    """Keys left by transactions rolled back are forgotten past a bound: the cost is one more bump."""
+def test_a_transaction_rolled_back_leaves_nothing_that_spares_the_next_one_a_bump(
+    django_capture_on_commit_callbacks,
+):
+    """What a transaction rolled back bumped at once says nothing about the next transaction: its first
+    write of the same learner bumps at once again."""
+    import contextlib
+
     from django.db import transaction
 
-    from lms import page_cache
-    from lms.page_cache import _bumped_unread, _cache, generation_retire
+    from lms.page_cache import _cache
+    from lms.signed_in_page_cache import _learner_key, learner_pages_invalidate
 
-    monkeypatch.setattr(page_cache, "BUMPED_UNREAD_MAX", 3)
-    _bumped_unread().clear()
-    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
-        for n in range(5):
-            generation_retire(f"probe:bounded:{n}")
-        assert len(_bumped_unread()) <= 3
-        before = _cache().get("probe:bounded:0")
-        generation_retire("probe:bounded:0")  # forgotten: bumped at once again (never skipped wrongly)
-        assert _cache().get("probe:bounded:0") == before + 1
+    learner_id = 987_654_301
+    key = _learner_key(learner_id)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            learner_pages_invalidate([learner_id])
+            raise RuntimeError
+        before = _cache().get(key)
+        learner_pages_invalidate([learner_id])
+        assert _cache().get(key) == before + 1  # at once, not spared
+    assert _cache().get(key) == before + 2  # and after the commit
 
 
 def test_many_learners_retired_in_one_transaction_share_one_after_commit_callback(
