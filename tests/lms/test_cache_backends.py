@@ -45,6 +45,38 @@ def test_a_missing_key_still_raises_on_incr_when_redis_answers(settings):
     assert cache.degraded is False  # a missing key is not an outage
 
 
+def test_incr_is_one_round_trip_and_keeps_django_s_contract(settings):
+    """A page generation is bumped after every write a learner makes: one command, not EXISTS then
+    INCRBY; an existing key moves by ``delta`` and reads back as a number, a missing one raises."""
+    import redis.client
+
+    from tests.services import require
+
+    url = settings.CACHES["default"].get("LOCATION", "")
+    require(str(url).startswith("redis://"), "needs CACHE_URL=redis://…")
+    cache = FaultTolerantRedisCache(url, {"KEY_PREFIX": "incr-test"})
+    cache.set("generation", 1_800_000_000_000_000_000, timeout=None)
+    cache.incr("generation")  # the script is loaded once per client
+    sent = []
+    real = redis.client.Redis.execute_command
+
+    def counted(client, *args, **options):
+        sent.append(args[0])
+        return real(client, *args, **options)
+
+    redis.client.Redis.execute_command = counted
+    try:
+        assert cache.incr("generation", 5) == 1_800_000_000_000_000_006
+    finally:
+        redis.client.Redis.execute_command = real
+    assert sent == ["EVALSHA"], sent
+    assert cache.get("generation") == 1_800_000_000_000_000_006
+    cache.delete("generation")
+    with pytest.raises(ValueError):
+        cache.incr("generation")
+    assert cache.get("generation") is None  # not created by the attempt
+
+
 def test_content_values_are_built_fresh_and_not_kept_during_an_outage(settings):
     settings.CACHES = {"default": UNREACHABLE}
     page_cache.local_content_forget()
