@@ -184,13 +184,14 @@ def page_cache_invalidate(**_kwargs) -> None:
 def generation_retire(generation_key: str) -> None:
     """Retire what is kept under ``generation_key`` because this transaction changes it. Never raises.
 
-    Bumped at once (a reader in this transaction sees the change) and again after the commit: a
-    request that rebuilt a value from the not-yet-committed database in between stored it under
-    the first new generation, which the second bump retires. A transaction retiring the same
-    generation again (a learner's several rows written in one unit of work) bumps it after the
-    commit only once, and at once again only if this thread read that generation since its last
-    bump (``generation_read``): a bump nobody could have read in between changes nothing. Outside
-    a transaction the change is committed: one bump."""
+    Bumped once after the commit, however often the transaction retires it (a learner's several rows
+    written in one unit of work). Other processes and threads cannot see the transaction's rows
+    before its commit, so only a reader in this thread needs the generation bumped sooner: it is
+    bumped when this thread next reads it (``generation_read``) — a reader in this transaction then
+    sees the change — and not at all before the commit when nothing reads it (a mark-done, a quiz
+    submit: one Redis round trip fewer). A request that rebuilt a value from the not-yet-committed
+    database in between stored it under a generation the commit's bump retires. Outside a
+    transaction the change is committed: one bump."""
     if not transaction.get_connection().in_atomic_block:
         generation_bump(generation_key)
         return
@@ -199,16 +200,15 @@ def generation_retire(generation_key: str) -> None:
         commit_bumps = _CommitBumps()
         transaction.on_commit(commit_bumps)
         _thread.commit_bumps = (commit_bumps, len(transaction.get_connection().run_on_commit) - 1)
-    if generation_key not in commit_bumps.unread:
-        generation_bump(generation_key)
-        commit_bumps.unread.add(generation_key)
     commit_bumps.keys.add(generation_key)
+    commit_bumps.unread.add(generation_key)
 
 
 class _CommitBumps:
     """What one transaction retired: ``keys``, bumped once after its commit (one ``on_commit`` callback
     for them all, found in O(1) — a regrade retires thousands of learners' generations), and
-    ``unread``, those bumped at once that this thread has not read since (``generation_read``)."""
+    ``unread``, those retired since this thread last read them, bumped before it reads them again
+    (``generation_read``)."""
 
     def __init__(self):
         self.keys: set[str] = set()
@@ -240,10 +240,16 @@ def _commit_bumps() -> _CommitBumps | None:
 
 
 def generation_read(generation_keys) -> None:
-    """This thread is about to read ``generation_keys``: its next retire of one bumps it at once."""
-    held = getattr(_thread, "commit_bumps", None)
-    if held is not None:  # (a transaction's that ended since: discarding from it changes nothing)
-        held[0].unread.difference_update(generation_keys)
+    """This thread is about to read ``generation_keys``: those its open transaction retired since it
+    last read them are bumped now, so it never reads a value kept before its own writes."""
+    if getattr(_thread, "commit_bumps", None) is None:
+        return
+    commit_bumps = _commit_bumps()  # None once the transaction ended or its savepoint rolled back
+    if commit_bumps is None or not commit_bumps.unread:
+        return
+    for generation_key in commit_bumps.unread.intersection(generation_keys):
+        commit_bumps.unread.discard(generation_key)
+        generation_bump(generation_key)
 
 
 def cached_under_generation(generation_key: str, key: str, build, timeout: int):

@@ -46,6 +46,7 @@ def _twice(client, url):
     return first, second
 
 
+@pytest.mark.django_db(transaction=True)  # the lesson's visit commits, as in production, and is bumped then
 def test_a_learner_reloading_gets_their_own_copy(client, course, learner):
     lesson = course_lessons(course)[0]
     for url in (lesson.url, course.url, reverse("my_learning")):
@@ -157,8 +158,8 @@ def test_off_when_the_setting_is_zero(client, course, learner, settings):
 def test_a_unit_of_work_writing_several_rows_of_a_learner_retires_their_copies_once_after_commit(
     django_capture_on_commit_callbacks,
 ):
-    """A transaction's first write bumps the learner's generation at once, the commit once more; the
-    writes between bump it again only if the transaction read that generation meanwhile."""
+    """A transaction's writes bump the learner's generation once, after the commit; before it only
+    when this thread reads that generation after a write (it then never gets a value kept before)."""
     from django.db import transaction
 
     from lms.page_cache import _cache, cached_under_generation
@@ -174,36 +175,44 @@ def test_a_unit_of_work_writing_several_rows_of_a_learner_retires_their_copies_o
         learner_pages_invalidate([learner_id])
         after_three_writes = _cache().get(key)
         seen = cached_under_generation(key, "probe:learner-state", lambda: "after the writes", 60)
+        after_a_read = _cache().get(key)
+        seen_again = cached_under_generation(key, "probe:learner-state", lambda: "built twice", 60)
         learner_pages_invalidate([learner_id])
         after_a_read_and_a_write = _cache().get(key)
     assert len(callbacks) == 1
-    assert after_three_writes == before + 1  # bumped at once by the first write only
+    assert after_three_writes == before  # nobody read it: nothing bumped yet
     assert seen == "after the writes"  # the reader in the transaction never gets the older value
-    assert after_a_read_and_a_write == before + 2  # read since: the next write bumps at once again
-    assert _cache().get(key) == before + 3  # and the commit once more
+    assert after_a_read == before + 1  # bumped by that read, once
+    assert seen_again == "after the writes"  # no write since: the value kept stands
+    assert after_a_read_and_a_write == before + 1  # written again, not read since: not bumped yet
+    assert _cache().get(key) == before + 2  # the commit's bump
 
 
-def test_a_transaction_rolled_back_leaves_nothing_that_spares_the_next_one_a_bump(
+def test_a_transaction_rolled_back_leaves_nothing_that_changes_the_next_ones_bumps(
     django_capture_on_commit_callbacks,
 ):
-    """What a transaction rolled back bumped at once says nothing about the next transaction: its first
-    write of the same learner bumps at once again."""
+    """What a savepoint rolled back retired is not bumped; a write after it is still seen by a reader
+    in the transaction and bumped after the commit."""
     import contextlib
 
     from django.db import transaction
 
-    from lms.page_cache import _cache
+    from lms.page_cache import _cache, cached_under_generation
     from lms.signed_in_page_cache import _learner_key, learner_pages_invalidate
 
     learner_id = 987_654_301
     key = _learner_key(learner_id)
+    cached_under_generation(key, "probe:rolled-back", lambda: "before", 60)
+    before = _cache().get(key)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         with contextlib.suppress(RuntimeError), transaction.atomic():
             learner_pages_invalidate([learner_id])
             raise RuntimeError
-        before = _cache().get(key)
+        assert cached_under_generation(key, "probe:rolled-back", lambda: "rebuilt", 60) == "before"
+        assert _cache().get(key) == before  # nothing of the savepoint rolled back was bumped
         learner_pages_invalidate([learner_id])
-        assert _cache().get(key) == before + 1  # at once, not spared
+        assert cached_under_generation(key, "probe:rolled-back", lambda: "after the write", 60) == "after the write"
+        assert _cache().get(key) == before + 1  # at the read
     assert _cache().get(key) == before + 2  # and after the commit
 
 
@@ -227,9 +236,8 @@ def test_many_learners_retired_in_one_transaction_share_one_after_commit_callbac
         after_rollback = _cache().get(_learner_key(first))
         learner_pages_invalidate([second])
         learner_pages_invalidate([third])
-        at_once = {key: _cache().get(_learner_key(key)) for key in (second, third)}
+        before_commit = {key: _cache().get(_learner_key(key)) or 0 for key in (second, third)}
     assert len(callbacks) == 1
     assert _cache().get(_learner_key(first)) == after_rollback  # nothing of theirs committed: no bump
-    assert {key: _cache().get(_learner_key(key)) for key in (second, third)} == {
-        key: value + 1 for key, value in at_once.items()
-    }
+    after_commit = {key: _cache().get(_learner_key(key)) for key in (second, third)}
+    assert all(after_commit[key] and after_commit[key] != before_commit[key] for key in (second, third))
