@@ -70,6 +70,18 @@ _request_bumped: contextvars.ContextVar[dict | None] = contextvars.ContextVar("b
 _thread = threading.local()
 
 
+# Generations nearly every request reads (the content's, the account roles'): the first generation a
+# request reads from the shared cache brings these along in the same round trip.
+_read_together: list[str] = [GENERATION_KEY]
+
+
+def generation_read_with_every_request(generation_key: str) -> None:
+    """``generation_key`` is read by nearly every request (called in an app's ready()): it comes with
+    the first generation the request reads, in the same round trip."""
+    if generation_key not in _read_together:
+        _read_together.append(generation_key)
+
+
 _local: dict[str, tuple[int, bytes]] = {}
 _local_bytes = 0
 _local_lock = threading.Lock()
@@ -258,7 +270,8 @@ def cached_under_generation(generation_key: str, key: str, build, timeout: int):
     The entry is tagged with the generation, so a bump makes it stale on every process; it also
     expires after ``timeout`` seconds. Within a request the generation is read once and a value of
     the current generation already seen by this process is served from its memory (a fresh copy,
-    unpickled); otherwise the generation and the value are read in one round trip. A cache outage
+    unpickled); otherwise the generation and the value are read in one round trip, with the other
+    generations nearly every request reads (``generation_read_with_every_request``). A cache outage
     means ``build()`` runs every time, never an error. ``build()`` must return something picklable;
     ``None`` is returned but never kept."""
     generation_read([generation_key])
@@ -273,10 +286,13 @@ def cached_under_generation(generation_key: str, key: str, build, timeout: int):
             if cache_degraded(_cache()):
                 raise CacheUnavailable("the shared cache is bypassed")
         else:
-            stored = _read_many([generation_key, key])
+            together = [k for k in _read_together if k != generation_key and k not in memo] if memo is not None else []
+            generation_read(together)
+            stored = _read_many([generation_key, key, *together])
             generation = _generation_of(stored, generation_key)
             if memo is not None:
                 memo[generation_key] = generation
+                memo.update((k, stored[k]) for k in together if stored.get(k) is not None)
             entry = stored.get(key)
     except CacheUnavailable:  # the backend logs the outage once per interval
         return build()

@@ -16,12 +16,14 @@ class AccountsConfig(AppConfig):
         _connect_roles_invalidation()
         from django.contrib.auth import get_user_model  # noqa: PLC0415 — in ready()
 
+        from lms.page_cache import generation_read_with_every_request  # noqa: PLC0415
         from lms.signed_in_page_cache import learner_pages_depend_on, learner_pages_invalidate_on  # noqa: PLC0415
 
         from .selectors import ROLES_GENERATION_KEY  # noqa: PLC0415 — in ready()
 
         learner_pages_invalidate_on(get_user_model(), user_of=lambda user: user.pk)  # the name in the header
         learner_pages_depend_on(ROLES_GENERATION_KEY)  # the account menu
+        generation_read_with_every_request(ROLES_GENERATION_KEY)  # the menu and the staff sign-in check
 
 
 def _roles_changed(**_kwargs) -> None:

@@ -146,3 +146,36 @@ def test_another_process_publishing_retires_what_this_process_keeps(client, worl
     type(lesson).objects.filter(pk=lesson.pk).update(title="Sau khi Redis khởi động lại")
     cache.clear()
     assert "Sau khi Redis khởi động lại" in client.get(course.url).content.decode()
+
+
+def test_a_request_reads_the_content_and_roles_generations_in_one_round_trip(world):
+    """Nearly every request reads the content's generation (its site) and the roles' (the account
+    menu, the staff sign-in check): the first read brings both, so warm values cost one round trip."""
+    from unittest import mock
+
+    from lms.accounts.selectors import account_roles
+
+    _course, learner = world
+
+    def one_request():
+        token = page_cache._request_generations.set({})
+        try:
+            page_cache.content_cached("probe:site", lambda: "the site")
+            return account_roles(learner)
+        finally:
+            page_cache._request_generations.reset(token)
+
+    one_request()  # kept in the shared cache and in this process
+    shared, asked = page_cache._cache(), []
+
+    class Counted:  # the questions put to the shared cache
+        def __getattr__(self, name):
+            if name in ("get", "get_many", "set", "add", "incr"):
+                asked.append(name)
+            return getattr(shared, name)
+
+    with mock.patch.object(page_cache, "_cache", Counted):
+        roles = one_request()
+    assert not roles.staff_roles
+    assert asked == ["get_many"], asked
+
