@@ -48,15 +48,25 @@ def _site_with_specific_root(request) -> Site | None:
     return site
 
 
+def site_root_paths_cached() -> list:
+    """Wagtail's ``Site.get_site_root_paths()`` (what every page URL is built from) kept in the
+    content cache: Wagtail keeps it in the shared cache, one round trip per request building a URL;
+    here it is read with the content's generation and kept in this process. Sites are registered with
+    the page cache, and moving or publishing a site's root page retires the content too."""
+    return content_cached("site-root-paths", Site.get_site_root_paths)
+
+
 class CachedSiteMiddleware:
-    """Give every request its site from the content cache (see ``site_for_request``); after
-    ``CommonMiddleware``, which refuses hosts outside ``ALLOWED_HOSTS``."""
+    """Give every request its site and its sites' root paths from the content cache (see
+    ``site_for_request``; ``Page.get_url(request)`` and ``{% pageurl %}`` read the root paths kept on
+    the request); after ``CommonMiddleware``, which refuses hosts outside ``ALLOWED_HOSTS``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         site_for_request(request)
+        request._wagtail_cached_site_root_paths = site_root_paths_cached()
         return self.get_response(request)
 
 

@@ -100,11 +100,11 @@ def lesson_mark_done(request, lesson_id: int):
         result = lesson_complete(user=request.user, lesson=lesson)
     except LearningError as error:
         messages.error(request, str(error))
-        return redirect(lesson.url)
+        return redirect(lesson.get_url(request))
     if result.course_newly_completed:
         return redirect("course_completed", course_id=result.enrollment.course_id)
     _previous, following = result.outline.neighbours(lesson)
-    return redirect(following.url if following else result.course.url)
+    return redirect((following or result.course).get_url(request))  # the request's site root paths
 
 
 @login_required

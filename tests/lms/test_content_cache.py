@@ -179,3 +179,30 @@ def test_a_request_reads_the_content_and_roles_generations_in_one_round_trip(wor
     assert not roles.staff_roles
     assert asked == ["get_many"], asked
 
+
+def test_links_are_built_from_the_site_root_paths_kept_with_the_content(client, world):
+    """Every URL Wagtail builds reads its sites' root paths; a request takes them from the content
+    cache (no question to the shared cache), and a change to a site shows at once."""
+    from unittest import mock
+
+    from django.urls import reverse
+    from wagtail.models import Site
+
+    from cms.routing import site_root_paths_cached
+
+    course, learner = world
+    first, second = course_lessons(course)
+    client.force_login(learner)
+    client.get(first.url)  # warm: the site, its root paths, the lesson and its course
+    with mock.patch.object(Site, "get_site_root_paths", wraps=Site.get_site_root_paths) as asked:
+        response = client.post(reverse("lesson_mark_done", args=[first.pk]))
+    assert response.status_code == 302 and response["Location"] == second.url  # onwards to the next lesson
+    assert asked.call_count == 0
+
+    site = Site.objects.get(is_default_site=True)
+    assert "hocso.example.vn" not in site_root_paths_cached()[0].root_url
+    site.hostname = "hocso.example.vn"
+    site.save()
+    assert site_root_paths_cached()[0].root_url == "http://hocso.example.vn" + (
+        f":{site.port}" if site.port not in (80, 443) else ""
+    )
