@@ -60,6 +60,14 @@ class TimeUp(QuizError):
     """The attempt's time is over; what happened depends on the quiz's overdue policy."""
 
 
+class AttemptNotFound(QuizError):
+    """No such attempt of this learner."""
+
+
+class AttemptEnded(StaleSubmit):
+    """A submit of an attempt that had already ended before it (submitted, graded or abandoned)."""
+
+
 # --- question bank -----------------------------------------------------------------
 
 
@@ -228,7 +236,7 @@ def _locked_attempt(attempt_id: int, user) -> Attempt:
     # quiz comes from the content cache, as its pages do (its settings change only when published).
     attempt = Attempt.objects.select_for_update().filter(pk=attempt_id, user=user).first()
     if attempt is None:
-        raise QuizError(_("Không tìm thấy lượt làm bài."))
+        raise AttemptNotFound(_("Không tìm thấy lượt làm bài."))
     attempt.quiz = quiz_cached(attempt.quiz_id)
     if isinstance(user, User):
         attempt.user = user  # the same person (filtered on): completing the lesson need not load them again
@@ -259,7 +267,7 @@ def _abandon(attempt: Attempt, now) -> None:
 
 def _sequence_problem(attempt: Attempt, sequence: int) -> QuizError | None:
     if attempt.state != AttemptState.IN_PROGRESS:
-        return StaleSubmit(_("Lượt làm bài này đã kết thúc."))
+        return AttemptEnded(_("Lượt làm bài này đã kết thúc."))
     if sequence != attempt.sequence:
         return StaleSubmit(
             _("Trang này đã được gửi trước đó hoặc đã cũ. Hãy tải lại trang để tiếp tục với câu trả lời đã lưu.")
@@ -332,7 +340,9 @@ def attempt_submit(*, attempt_id: int, user, sequence: int, page: int | None = N
     the quiz and so completed the course (the view then shows the completion page).
     Within a grace period the attempt is submitted with the answers saved
     before the deadline; past it (or under the other policies) ``TimeUp``
-    says what happened to the attempt.
+    says what happened to the attempt (an attempt the sweeper closed included). ``AttemptNotFound``:
+    no such attempt of ``user``; ``AttemptEnded``: it had ended before this submit (a second tab, a
+    double click).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -370,8 +380,13 @@ def _grade(attempt: Attempt, *, refresh_statistics: bool = True, also_save: tupl
     A graded attempt queues a refresh of the quiz's cached statistics (a caller grading many
     attempts passes ``refresh_statistics=False`` and queues one itself). ``also_save``: fields the
     caller changed, saved in the same UPDATE."""
-    answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt)}  # versions: read once, below
-    versions = {v.pk: v for v in QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in attempt.slots])}
+    # The answers with their question versions in one query; the versions of slots not answered (none
+    # once every page was saved) in a second one only if there are such slots.
+    answers = {a.slot: a for a in AttemptAnswer.objects.filter(attempt=attempt).select_related("version")}
+    versions = {answer.version_id: answer.version for answer in answers.values()}
+    unread = {entry["version_id"] for entry in attempt.slots} - versions.keys()
+    if unread:
+        versions.update((v.pk, v) for v in QuestionVersion.objects.filter(pk__in=unread))
     earned = available = 0.0
     waiting = False
     graded: list[AttemptAnswer] = []

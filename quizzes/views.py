@@ -14,7 +14,16 @@ from courses.selectors import course_for_lesson, course_for_lesson_cached, cours
 
 from .models import Attempt, AttemptState, QuizPage
 from .selectors import attempt_navigation, attempt_page, attempt_review
-from .services import QuizError, StaleSubmit, TimeUp, attempt_save_page, attempt_start, attempt_submit
+from .services import (
+    AttemptEnded,
+    AttemptNotFound,
+    QuizError,
+    StaleSubmit,
+    TimeUp,
+    attempt_save_page,
+    attempt_start,
+    attempt_submit,
+)
 
 
 def _may_take(request, quiz: QuizPage) -> bool:
@@ -120,17 +129,16 @@ def attempt_summary(request, attempt_id: int):
 
 
 def _summary_submit(request, attempt_id: int):
-    """The summary's final submit. Only the attempt's state is read here (the service reads and locks
-    the whole attempt with its quiz)."""
-    state = Attempt.objects.filter(pk=attempt_id, user=request.user).values_list("state", flat=True).first()
-    if state is None:
-        raise Http404
-    if state != AttemptState.IN_PROGRESS:
-        return redirect("quiz_review", attempt_id=attempt_id)
+    """The summary's final submit: nothing is read here (the service locks and checks the attempt).
+    Someone else's attempt, or none, is a 404; one that had already ended opens its review."""
     try:
         submitted = attempt_submit(
             attempt_id=attempt_id, user=request.user, sequence=_int(request.POST.get("sequence"), -1)
         )
+    except AttemptNotFound as error:
+        raise Http404 from error
+    except AttemptEnded:
+        return redirect("quiz_review", attempt_id=attempt_id)
     except TimeUp as error:
         messages.warning(request, str(error))
     except QuizError as error:

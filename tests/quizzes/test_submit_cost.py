@@ -70,6 +70,8 @@ def test_a_passing_submit_grades_and_completes_the_quiz_lesson_in_few_statements
     assert not savepoints, statements
     attempt_updates = [sql for sql in statements if sql.startswith('UPDATE "quizzes_attempt"')]
     assert len(attempt_updates) == 1, attempt_updates  # submitted and graded in one UPDATE
+    version_reads = [sql for sql in statements if sql.startswith('SELECT "quizzes_questionversion"')]
+    assert len(version_reads) == 1, version_reads  # the page saved reads them; grading, with the answers
     learner_bumps = [in_transaction for key, in_transaction in bumps if key == generation]
     assert learner_bumps == [False], bumps  # four rows of theirs written, nothing read them: one bump, after
     assert _cache().get(generation) == before + 1
@@ -140,3 +142,57 @@ def test_a_pass_mark_published_a_moment_ago_grades_the_next_submit():
     quiz.save_revision().publish()
     second = half_right(UserFactory())
     assert second.score_pct == 50 and second.passed is False
+
+
+@pytest.mark.django_db
+def test_the_summary_submit_reads_nothing_before_the_service_and_keeps_its_answers(client):
+    """The summary's submit leaves every check to the service: someone else's attempt is a 404 (and
+    untouched), a submit again of an ended attempt opens its review without a second grading."""
+    _course, quiz, learner = quiz_with_learner()
+    attempt = attempt_start(user=learner, quiz=quiz)
+    url = f"/quiz/attempt/{attempt.pk}/summary/"
+
+    client.force_login(UserFactory())
+    assert client.post(url, {"sequence": attempt.sequence}).status_code == 404
+    assert Attempt.objects.get(pk=attempt.pk).state == AttemptState.IN_PROGRESS
+
+    client.force_login(learner)
+    from quizzes.services import attempt_save_page
+
+    saved = attempt_save_page(
+        attempt_id=attempt.pk, user=learner, page=0, sequence=attempt.sequence, data=right_answers(attempt)
+    )
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(url, {"sequence": saved.sequence})
+    assert response.status_code == 302 and response["Location"].endswith(f"/quiz/attempt/{attempt.pk}/review/")
+    attempt_reads = [
+        q["sql"]
+        for q in context.captured_queries
+        if q["sql"].startswith("SELECT") and f'"quizzes_attempt"."id" = {attempt.pk}' in q["sql"]
+    ]
+    assert len(attempt_reads) == 1, attempt_reads  # the service's lock only
+    graded = Attempt.objects.get(pk=attempt.pk)
+    assert graded.state == AttemptState.GRADED and graded.passed
+
+    again = client.post(url, {"sequence": saved.sequence}, follow=True)
+    assert again.redirect_chain[0][0].endswith(f"/quiz/attempt/{attempt.pk}/review/")
+    assert "đã kết thúc" not in again.content.decode()  # no error: the review says what happened
+    assert Attempt.objects.get(pk=attempt.pk).graded_at == graded.graded_at  # not graded twice
+
+
+def test_a_page_never_saved_counts_its_questions_unanswered():
+    """Grading reads the versions with the answers; a page never saved has no answers, and its
+    questions still count, for nothing."""
+    course = make_course(modules=1, lessons_per_module=1)
+    quiz = make_quiz(course=course, questions=[TF, {**TF, "text": "Câu 2"}], questions_per_page=1)
+    learner = UserFactory()
+    enrollment_create(user=learner, course=course)
+    attempt = attempt_start(user=learner, quiz=quiz)
+    from quizzes.services import attempt_save_page
+
+    first_page_only = MultiValueDict({f"q{attempt.slots[0]['slot']}": ["false"]})
+    saved = attempt_save_page(
+        attempt_id=attempt.pk, user=learner, page=0, sequence=attempt.sequence, data=first_page_only
+    )
+    submitted = attempt_submit(attempt_id=attempt.pk, user=learner, sequence=saved.sequence)
+    assert submitted.state == AttemptState.GRADED and submitted.score_pct == 50
