@@ -229,6 +229,8 @@ def test_many_learners_retired_in_one_transaction_share_one_after_commit_callbac
     from lms.signed_in_page_cache import _learner_key, learner_pages_invalidate
 
     first, second, third = 987_654_401, 987_654_402, 987_654_403
+    for learner_id in (first, second, third):  # each learner's generation exists, as once their pages were read
+        _cache().set(_learner_key(learner_id), 1_000 * learner_id, timeout=None)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         with contextlib.suppress(RuntimeError), transaction.atomic():
             learner_pages_invalidate([first])  # the callback is registered inside the savepoint…
@@ -236,8 +238,11 @@ def test_many_learners_retired_in_one_transaction_share_one_after_commit_callbac
         after_rollback = _cache().get(_learner_key(first))
         learner_pages_invalidate([second])
         learner_pages_invalidate([third])
-        before_commit = {key: _cache().get(_learner_key(key)) or 0 for key in (second, third)}
+        before_commit = {key: _cache().get(_learner_key(key)) for key in (second, third)}
     assert len(callbacks) == 1
-    assert _cache().get(_learner_key(first)) == after_rollback  # nothing of theirs committed: no bump
-    after_commit = {key: _cache().get(_learner_key(key)) for key in (second, third)}
-    assert all(after_commit[key] and after_commit[key] != before_commit[key] for key in (second, third))
+    assert after_rollback == 1_000 * first  # not bumped by the write rolled back…
+    assert _cache().get(_learner_key(first)) == after_rollback  # …nor after the commit
+    assert before_commit == {second: 1_000 * second, third: 1_000 * third}  # nothing read them: not yet
+    assert {key: _cache().get(_learner_key(key)) for key in (second, third)} == {
+        key: value + 1 for key, value in before_commit.items()
+    }  # once each, by the one callback
